@@ -1,0 +1,18 @@
+"""Signals declared in `app`, so features and core parts can react without importing each other."""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# sender: the User whose sessions must end (logout everywhere, role change, revocation);
+# every socket of that user is disconnected on the server.
+sessions_ended = _signals.signal("sessions-ended")
+
+# sender: the User about to be deleted; features delete or anonymise what they hold.
+account_deleting = _signals.signal("account-deleting")
+
+# sender: the User whose data is exported; receivers return (section_name, json_data).
+account_exporting = _signals.signal("account-exporting")
+
+# sender: the User whose roles changed; kwargs: added, removed, actor.
+roles_changed = _signals.signal("roles-changed")

@@ -1,0 +1,22 @@
+// The staff connection indicator: one /chat socket, state shown in the header.
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-connection]");
+  if (!box || typeof window.io !== "function") { return; }
+  var text = box.querySelector("[data-connection-text]");
+  var labels = document.documentElement.lang === "en"
+    ? { online: "Connected", offline: "No connection", connecting: "Connecting…" }
+    : { online: "Verbonden", offline: "Geen verbinding", connecting: "Verbinden…" };
+  function show(state) {
+    box.hidden = false;
+    box.dataset.state = state;
+    text.textContent = labels[state];
+  }
+  show("connecting");
+  var socket = window.io("/chat", { transports: ["websocket", "polling"] });
+  window.hulpmixSocket = socket;
+  socket.on("connect", function () { show("online"); });
+  socket.on("disconnect", function () { show("offline"); });
+  socket.io.on("reconnect_attempt", function () { show("connecting"); });
+  socket.on("session_ended", function () { window.location.reload(); });
+})();
