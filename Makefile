@@ -34,15 +34,15 @@ app/static/vendor/socket.io.min.js: package.json package-lock.json
 
 translations: install
 	@for dir in $(CATALOGUES); do \
-	  if [ -d $$dir ]; then $(BIN)/pybabel compile --use-fuzzy -q -d $$dir 2>/dev/null || $(BIN)/pybabel compile -q -d $$dir; fi; \
+	  if [ -d $$dir ]; then $(BIN)/pybabel compile --statistics -d $$dir 2>&1 | grep -v '^compiling' || true; fi; \
 	done
 
 extract: install
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot app
-	$(BIN)/pybabel update -q -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot app
+	$(BIN)/pybabel update --quiet -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 	@for pkg in courses simulations live_help; do \
-	  $(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o $$pkg/translations/messages.pot $$pkg; \
-	  $(BIN)/pybabel update -q -i $$pkg/translations/messages.pot -d $$pkg/translations --no-fuzzy-matching; \
+	  $(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k lazy_gettext -o $$pkg/translations/messages.pot $$pkg; \
+	  $(BIN)/pybabel update --quiet -i $$pkg/translations/messages.pot -d $$pkg/translations --no-fuzzy-matching; \
 	done
 
 db: install

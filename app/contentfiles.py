@@ -107,6 +107,10 @@ def bilingual(data: Any, key: str, path: Path | str, *, required: bool = True,
         problem = f"'{key}' is missing (needs nl and en)"
     elif not isinstance(value, dict):
         problem = f"'{key}' must have nl and en"
+    elif set(value) - {"nl", "en"}:
+        extra = ", ".join(repr(k) for k in sorted(map(str, set(value) - {"nl", "en"})))
+        problem = (f"'{key}' has unexpected keys {extra} (a comma inside {{nl: ..., en: ...}} "
+                   "needs quotes)")
     else:
         missing = [lang for lang in ("nl", "en") if not str(value.get(lang) or "").strip()]
         if missing:

@@ -15,6 +15,7 @@ from app.accounts import forms, services
 from app.accounts.labels import ROLE_LABELS
 from app.accounts.models import ROLES, STAFF_ROLES, Institution, Role, User, user_roles
 from app.extensions import db
+from app.formtools import choices
 from app.permissions import can, policy, roles_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -103,10 +104,10 @@ def user_detail(user_id: int):
         institution=person.institution_id or 0,
         active=person.active,
     )
-    form.staff_roles.choices = [(r, str(ROLE_LABELS[r])) for r in STAFF_ROLES]
-    form.institution.choices = [(0, "—")] + [
+    form.staff_roles.choices = choices((r, ROLE_LABELS[r]) for r in STAFF_ROLES)
+    form.institution.choices = choices([(0, "—")] + [
         (i.id, i.name) for i in db.session.scalars(select(Institution).order_by(Institution.name))
-    ]
+    ])
     if request.method == "POST":
         if not can(current_user, "manage_user", person):
             abort(403)

@@ -27,6 +27,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.accounts.models import STAFF_ROLES
+from app.formtools import choices
 from app.languages import LANGUAGES, LEVELS
 
 PASSWORD_MIN = 10
@@ -101,8 +102,8 @@ class LanguageEntry(FlaskForm):
     class Meta:
         csrf = False
 
-    code = SelectField(_l("Language"), choices=[("", "—"), *LANGUAGES.items()], validators=[Optional()])
-    level = SelectField(_l("Level"), choices=list(LEVELS.items()), validators=[Optional()])
+    code = SelectField(_l("Language"), choices=choices({"": "—", **LANGUAGES}), validators=[Optional()])
+    level = SelectField(_l("Level"), choices=choices(LEVELS), validators=[Optional()])
 
 
 class ProfileForm(FlaskForm):
@@ -125,7 +126,7 @@ class ProfileForm(FlaskForm):
         description=_l("Only if you want to share it: it helps match young people who ask for it."),
         validators=[Optional(), Length(max=200)],
     )
-    locale = SelectField(_l("Language of the site"), choices=[("nl", "Nederlands"), ("en", "English")])
+    locale = SelectField(_l("Language of the site"), choices=choices({"nl": "Nederlands", "en": "English"}))
     languages = FieldList(FormField(LanguageEntry), min_entries=3, max_entries=8)
     submit = SubmitField(_l("Save profile"))
 
@@ -150,7 +151,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class AdminUserForm(FlaskForm):
-    staff_roles = MultiCheckboxField(_l("Staff roles"), choices=[(r, r) for r in STAFF_ROLES])
+    staff_roles = MultiCheckboxField(_l("Staff roles"), choices=choices({r: r for r in STAFF_ROLES}))
     institution = SelectField(_l("Institution"), coerce=int, validators=[Optional()])
     active = BooleanField(_l("Account active"))
     submit = SubmitField(_l("Save"))

@@ -26,6 +26,7 @@ from sqlalchemy import select
 from app.accounts import forms, services
 from app.accounts.models import Institution, User
 from app.extensions import db, limiter
+from app.formtools import choices
 from app.languages import LANGUAGES, LEVELS
 from app.permissions import login_required, public
 from app.timeutil import utcnow
@@ -44,8 +45,8 @@ def _safe_next(target: str | None) -> str:
     return url_for("site.dashboard")
 
 
-def _institution_choices() -> list[tuple[int, str]]:
-    return [(i.id, i.name) for i in db.session.scalars(select(Institution).order_by(Institution.name))]
+def _institution_choices():
+    return choices((i.id, i.name) for i in db.session.scalars(select(Institution).order_by(Institution.name)))
 
 
 def _finish_login(user: User, next_url: str | None):
@@ -291,5 +292,5 @@ def delete_account():
             session.clear()
             services.delete_account(user)
             flash(_("Your account and its data have been deleted."), "info")
-            return redirect(url_for("site.home"))
+            return redirect(url_for("accounts.login"))
     return render_template("accounts/delete.html", form=form)
