@@ -101,7 +101,7 @@ def register_socketio(app: Flask) -> None:
     if config.get("SOCKETIO_ASYNC_MODE"):
         options["async_mode"] = config["SOCKETIO_ASYNC_MODE"]
     socketio.init_app(app, **options)
-    register_namespace(socketio)
+    register_namespace(socketio, app)
 
 
 def register_errorhandlers(app: Flask) -> None:

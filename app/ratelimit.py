@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from flask import current_app, request
 from flask_login import current_user
 
-BROWSER_TOKEN_HEADER = "X-Hulpmix-Browser"
+BROWSER_TOKEN_HEADER = "X-Hulpmix-Browser"  # noqa: S105 - a header name, not a secret
 
 
 def address_hash(address: str | None, *, day: str | None = None) -> str:

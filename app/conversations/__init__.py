@@ -18,8 +18,8 @@ def init_app(app: Flask) -> None:
     sessions_ended.connect(_on_sessions_ended, weak=False)
 
 
-def register_namespace(socketio) -> None:
-    socketio.on_namespace(ChatNamespace(NAMESPACE))
+def register_namespace(socketio, app: Flask) -> None:
+    socketio.on_namespace(ChatNamespace(NAMESPACE, events_per_10s=app.config["SOCKETIO_EVENTS_PER_10S"]))
 
 
 __all__ = ["NAMESPACE", "ChatNamespace", "ConnectedSocket", "disconnect_user", "init_app",

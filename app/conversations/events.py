@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections import deque
 
-from flask import current_app, request
+from flask import request
 from flask_login import current_user
 from flask_socketio import Namespace, disconnect, emit, join_room
 
@@ -15,19 +15,20 @@ from app.conversations import services
 class ChatNamespace(Namespace):
     """Rooms are joined here from the signed-in identity, never from a name a client sends."""
 
-    def __init__(self, namespace: str = services.NAMESPACE) -> None:
+    def __init__(self, namespace: str = services.NAMESPACE, *, events_per_10s: int = 30) -> None:
         super().__init__(namespace)
+        self.events_per_10s = events_per_10s
         self._recent: dict[str, deque[float]] = {}
 
     # Flood control per socket: Flask-Limiter does not see Socket.IO events.
     def trigger_event(self, event, *args):
         if event not in ("connect", "disconnect"):
-            sid = request.sid
+            sid = args[0]  # the request context is set up later, in super().trigger_event
             window = self._recent.setdefault(sid, deque())
             now = time.monotonic()
             while window and now - window[0] > 10:
                 window.popleft()
-            if len(window) >= current_app.config["SOCKETIO_EVENTS_PER_10S"]:
+            if len(window) >= self.events_per_10s:
                 return {"ok": False, "error": "rate_limited"}
             window.append(now)
         return super().trigger_event(event, *args)
