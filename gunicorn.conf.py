@@ -17,3 +17,6 @@ keepalive = 5
 accesslog = None  # access logs would hold young people's addresses: off by default
 errorlog = "-"
 loglevel = os.environ.get("HULPMIX_LOG_LEVEL", "info")
+# gunicorn's control socket is one fixed path per user; several servers on one machine
+# (tests, benchmarks, several apps) would fight over it. Nothing here uses it.
+control_socket_disable = True

@@ -61,6 +61,15 @@ def _finish_login(user: User, next_url: str | None):
     return redirect(_safe_next(next_url))
 
 
+def _end_browser_session() -> None:
+    """Log out in this browser, keeping only the chosen language."""
+    lang = session.get("lang")
+    logout_user()
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
 def _pending_user() -> User | None:
     pending = session.get(PENDING)
     if not pending:
@@ -185,8 +194,7 @@ def logout():
     if not form.validate_on_submit():
         abort(400)
     user = current_user._get_current_object()
-    logout_user()
-    session.clear()
+    _end_browser_session()
     services.end_sessions(user)
     flash(_("You are logged out."), "info")
     return redirect(url_for("accounts.login"))
@@ -256,8 +264,7 @@ def change_password():
         else:
             user = current_user._get_current_object()
             services.set_password(user, form.password.data)
-            logout_user()
-            session.clear()
+            _end_browser_session()
             flash(_("Your password is changed. Log in again with the new one."), "success")
             return redirect(url_for("accounts.login"))
     else:
@@ -288,8 +295,7 @@ def delete_account():
             form.password.errors.append(_("Your password is not right; nothing was deleted."))
         else:
             user = current_user._get_current_object()
-            logout_user()
-            session.clear()
+            _end_browser_session()
             services.delete_account(user)
             flash(_("Your account and its data have been deleted."), "info")
             return redirect(url_for("accounts.login"))

@@ -18,5 +18,9 @@
   socket.on("connect", function () { show("online"); });
   socket.on("disconnect", function () { show("offline"); });
   socket.io.on("reconnect_attempt", function () { show("connecting"); });
-  socket.on("session_ended", function () { window.location.reload(); });
+  // Ended elsewhere (logout on another device, a role change): show the login page.
+  // Not when this page is already leaving, e.g. after pressing "log out" here.
+  var leaving = false;
+  window.addEventListener("beforeunload", function () { leaving = true; });
+  socket.on("session_ended", function () { if (!leaving) { window.location.reload(); } });
 })();
