@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
-CATALOGUES := app/translations courses/translations simulations/translations live_help/translations
+CATALOGUES := $(wildcard app/translations app/*/translations courses/translations simulations/translations live_help/translations)
 
 .PHONY: run test setup install assets translations db demo lint serve extract clean
 
@@ -37,12 +37,16 @@ translations: install
 	  if [ -d $$dir ]; then $(BIN)/pybabel compile --statistics -d $$dir 2>&1 | grep -v '^compiling' || true; fi; \
 	done
 
+# Each catalogue holds the texts of the folder it sits in; app/translations holds what is in
+# app/ outside the parts that have their own catalogue.
 extract: install
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot app
-	$(BIN)/pybabel update --quiet -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
-	@for pkg in courses simulations live_help; do \
-	  $(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k lazy_gettext -o $$pkg/translations/messages.pot $$pkg; \
-	  $(BIN)/pybabel update --quiet -i $$pkg/translations/messages.pot -d $$pkg/translations --no-fuzzy-matching; \
+	@for dir in $(CATALOGUES); do \
+	  src=$${dir%/translations}; ignore=""; \
+	  if [ "$$src" = app ]; then for own in app/*/translations; do [ -d $$own ] && ignore="$$ignore --ignore-dirs=$$(basename $${own%/translations})"; done; fi; \
+	  $(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext $$ignore -o $$dir/messages.pot $$src 2>/dev/null; \
+	  if [ -f $$dir/nl/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel update -i $$dir/messages.pot -d $$dir -l nl --no-fuzzy-matching --ignore-obsolete; \
+	  else $(BIN)/pybabel init -i $$dir/messages.pot -d $$dir -l nl; fi; \
 	done
 
 db: install

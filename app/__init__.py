@@ -64,6 +64,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_core(app: Flask) -> None:
     from app import accounts, certification, conversations, dashboard, navigation, site
+    from app.assessment import models as _assessment_models  # noqa: F401 - tables for migrations
+    from app.cohorts import models as _cohort_models  # noqa: F401 - tables for migrations
     from app.templating import init_app as init_templating
 
     navigation.init_app(app)

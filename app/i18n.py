@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask, current_app, request, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
@@ -23,12 +25,12 @@ def select_locale() -> str:
 
 
 def translation_directories(app: Flask) -> str:
-    """Each package keeps its own catalogue; Flask-Babel merges them."""
-    root = app.root_path.rsplit("/", 1)[0]
-    dirs = [f"{root}/app/translations"]
-    for package in ("courses", "simulations", "live_help"):
-        dirs.append(f"{root}/{package}/translations")
-    return ";".join(dirs)
+    """Each package (and each part of app/ that wants one) keeps its own catalogue, so that
+    work on one feature never conflicts with another's; Flask-Babel merges them."""
+    root = Path(app.root_path).parent
+    found = [root / "app" / "translations", *sorted(root.glob("app/*/translations"))]
+    found += [root / package / "translations" for package in ("courses", "simulations", "live_help")]
+    return ";".join(str(path) for path in found if path.is_dir())
 
 
 def init_app(app: Flask) -> None:
