@@ -18,7 +18,7 @@ from app.conversations import services
 from app.conversations.models import Conversation, Participant
 from app.extensions import db
 
-TOKEN_KEY = "participant_ids"
+PARTICIPANTS_KEY = "participant_ids"
 
 
 def _error(code: str, detail: str = "") -> dict:
@@ -43,7 +43,7 @@ def _participant(data) -> tuple[Conversation | None, Participant | None, dict | 
         if current_user.is_authenticated:
             participant = conversation.participant_for(current_user.id)
         if participant is None:
-            for pid in session.get(TOKEN_KEY, []):
+            for pid in session.get(PARTICIPANTS_KEY, []):
                 candidate = db.session.get(Participant, pid)
                 if candidate is not None and candidate.conversation_id == conversation_id and candidate.left_at is None:
                     participant = candidate
@@ -86,7 +86,7 @@ class ChatNamespace(Namespace):
         token = auth.get("token") if isinstance(auth, dict) else None
         participant = services.participant_by_token(token) if isinstance(token, str) else None
         if participant is not None:
-            session[TOKEN_KEY] = [participant.id]
+            session[PARTICIPANTS_KEY] = [participant.id]
             rooms.append(participant.conversation_id)
         if not current_user.is_authenticated and participant is None:
             return False
