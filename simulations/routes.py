@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -23,6 +24,12 @@ bp = Blueprint("simulations", __name__, url_prefix="/simulations", template_fold
                static_folder="static", static_url_path="/static/simulations")
 
 STAFF = ("trainer", "supervisor", "coordinator")
+RISK_LABELS = {"low": _l("low"), "medium": _l("medium"), "high": _l("high"), "acute": _l("acute")}
+
+
+@bp.context_processor
+def _labels():
+    return {"risk_labels": RISK_LABELS}
 
 
 def _lang() -> str:
@@ -108,7 +115,7 @@ def practice():
 def start_live():
     lang = _lang()
     form = forms.StartLiveForm(scenario=request.args.get("scenario"), lang=lang)
-    form.scenario.choices = choices((s.key, f"{s.title[lang]} ({s.risk})") for s in sorted(scenarios().values(), key=lambda s: s.key))
+    form.scenario.choices = choices((s.key, f"{s.title[lang]} ({RISK_LABELS[s.risk]})") for s in sorted(scenarios().values(), key=lambda s: s.key))
     trainees = _trainees_for(current_user)
     form.trainees.choices = choices((t.id, t.display_name) for t in trainees)
     if form.validate_on_submit():

@@ -34,7 +34,8 @@
   }
   function timeOf(iso) {
     var d = new Date(iso);
-    return isNaN(d) ? "" : d.toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
+    // Shown in Dutch time, as the server renders it, wherever the browser is.
+    return isNaN(d) ? "" : d.toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Amsterdam" });
   }
   function setState(state) {
     stateBox.dataset.state = state;
