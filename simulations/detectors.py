@@ -3,8 +3,9 @@
 Used by the scripted virtual youth (which move did the trainee make?) and by the automatic
 feedback (how many open questions, reflections, was safety asked?). Rule-based, Dutch and
 English, deterministic. Their precision and recall on a labelled set of counsellor lines
-(simulations/detectors/labelled.yml) are printed by `python -m simulations.detectors` and
-reported in docs/detectors.md, where the rules are described in words.
+(simulations/detectors/labelled.yml) are printed by `python -m simulations.detectors` (held-out
+half and full set) and `flask simulations measure`, and reported in docs/detectors.md, where
+the rules are described in words.
 
 How a message is read: it is normalised (lower case, accents and curly quotes removed),
 split into sentences (also at emoticons such as ":)"), and each sentence into clauses (at
@@ -48,7 +49,7 @@ def _clauses(bare: str) -> list[str]:
     out = []
     for part in re.split(r"\s*[,;:]\s*|\s+[-–—]\s+", bare):
         part = _LEAD.sub("", part.strip(" '\"()"))
-        if part:
+        if part and not _DISCOURSE.search(part):
             out.append(part)
     return out
 
@@ -57,6 +58,8 @@ def _rx(*patterns: str) -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
+# Clauses that only manage the conversation ("Weet je wat, ...", "Kijk, ...").
+_DISCOURSE = re.compile(r"^(weet je wat|you know what|kijk|look|zeg|nou|listen|luister)$")
 # Connectives and fillers that may precede the real start of a clause.
 _LEAD = re.compile(r"^(?:(?:en|maar|of|dus|oke|ok|okay|oh|nou|hmm+|goed|and|but|or|so|well|right)\b,? )+")
 
@@ -98,8 +101,8 @@ NL_VERB = (r"(ben|bent|heb|hebt|heeft|hebben|had|hadden|wil|wilt|willen|wou|wild
            r"ligt|leeft|geloof|gelooft|vertrouw|vertrouwt|spreek|spreekt|werk|werkt|zeg|zegt|zei|"
            r"bedoel|bedoelt|schrijf|schrijft|slaat|sloeg|schopt|dreigt|noem|noemt|wens|wenst|hoop|"
            r"hoopt|twijfel|twijfelt|schaam|schaamt|kijk|kijkt|chat|chatten|app|appt|sport|leer|leert|"
-           r"kras|krast|snijd|snijdt|rook|rookt|drink|drinkt|huil|huilt|vecht|vecht|pest|pesten|game|"
-           r"gamet|lees|leest|luister|luistert|eet|eten|neemt|gebruik|gebruikt|sla|slaat|"
+           r"kras|krast|snijd|snijdt|rook|rookt|huil|huilt|vecht|pest|pesten|game|"
+           r"gamet|lees|leest|luister|luistert|eten|neemt|sla|"
            r"schreeuw|schreeuwt|vertel|vertelt|vraag|vraagt|spijbel|spijbelt|blow|blowt)")
 NL_SUBJECT = r"(je|jij|u|het|er|hij|zij|ze|jullie|dat|dit|die|deze|iemand|iets|ik|we|wij|men|jouw)"
 EN_AUX = (r"(are|is|do|does|did|have|has|had|can|could|would|will|should|shall|may|might|must|was|"
@@ -128,13 +131,14 @@ OPTIONS = re.compile(r"^(\w+ ){0,4}\w+ (of|or) (\w+ ){0,4}\w+$")
 
 # Invitations to tell, with or without question mark (open questions).
 INVITATION = _rx(
-    r"^(kun|kan|wil|zou|zoudt|mag ik) (je|jij|u) (\w+ ){0,6}?(vertellen|uitleggen|beschrijven|toelichten|delen)\b",
+    r"^(kun|kan|wil|zou|zoudt) (je|jij|u) (?!.*\b(aan|tegen) (je|jouw|iemand|hem|haar|de|een|die|zijn|mijn)\b)"
+    r"(\w+ ){0,6}?(vertellen|uitleggen|beschrijven|toelichten|delen)\b",
     r"^(vertel|beschrijf|schets)\b(?! (het|dit|dat) (aan|tegen)\b)", r"^leg (\w+ ){0,4}uit\b",
     r"^zeg (eens|maar)\b", r"^(ga|ga maar|ga gerust) (door|verder)\b",
     r"^ik (ben|was) (benieuwd|nieuwsgierig)\b", r"^ik vraag me af\b",
     r"^ik (hoor|wil|zou) (\w+ ){0,2}graag (\w+ ){0,2}(horen|weten|begrijpen)\b",
     r"^(en |and )?(toen|verder|daarna|then|after that|what else|what next)$",
-    r"^(en|and) (dan|nu|now)$",
+    r"^(dan|nu|now)$",
     r"^(can|could|would|will) you (\w+ ){0,3}?(tell me|tell us|say (a bit |a little |some )?more|"
     r"explain|describe|share|talk (a bit |a little )?(more )?about|walk me through)\b",
     r"^(tell|walk) me\b", r"^(explain|describe)\b", r"^(keep going|go on|carry on)\b",
@@ -145,43 +149,48 @@ INVITATION = _rx(
 # --- topics -------------------------------------------------------------------------------
 SAFETY = _rx(
     r"\b(on)?veilig", r"\bgevaar", r"\bzelfmoord", r"\bsuicid", r"\bzelfdoding", r"\bdoodgaan\b",
-    r"\bdood\b", r"\blevensmoe", r"\beinde? aan (je |jouw |het )?leven\b", r"\ber (een )?einde? aan (te )?maken\b",
+    r"\b(aan|over) de dood\b", r"\b(liever )?dood (wil|wilt|willen|wou|zijn|zou)\b", r"\blevensmoe", r"\beinde? aan (je |jouw |het )?leven\b", r"\ber (een )?einde? aan (te )?maken\b",
     r"\bniet meer (wilt |wil |willen )?(leven|er (wilt |willen )?zijn|wakker worden)\b",
     r"\bjezelf\b.{0,25}\b(pijn|iets aan|snij|kras|beschadig|verwond|verwond)",
     r"\bzelfbeschadig", r"\b(snij|kras)\w*", r"\b(wond|wondjes|wonden|snijwond\w*|littekens?|verwonding\w*)\b",
     r"\b(pillen|medicijnen|tabletten|messen|mesjes|touw|wapen)\b", r"\bplan\b.{0,30}\b(hoe|wanneer) je\b",
     r"\b(slaat|sloeg|schopt|schopte|mishandelt|mishandeld|dreigt|bedreigt|bedreigd|geslagen|geschopt|misbruik\w*|aangerand|aanraakt)\b",
-    r"\bpijn (gedaan|doen|doet)\b", r"\b(je|jou) (iets )?(aandoet|aandoen|aangedaan|iets aan doet)\b", r"\b(iemand|er iemand|nog iemand) bij (je|jou)\b", r"\bben je (nu |thuis )?alleen\b",
-    r"^waar ben je (nu|op dit moment|nu precies)\b", r"\berachter (komt|kwam|komen)\b",
+    r"\bpijn (gedaan|doen|doet)\b", r"\bgewond\b", r"\b(je|jou) (iets )?(aandoet|aandoen|aangedaan|iets aan doet)\b", r"\biemand bij (je|jou)( (\w+ ){0,2}(nu|op dit moment|vannacht|vanavond|thuis))?$",
+    r"\biemand bij (je|jou) (\w+ ){0,2}(nu|op dit moment|vannacht|vanavond)\b", r"\bben je (nu |thuis )?alleen\b",
+    r"^waar ben je (nu|op dit moment|nu precies)\b", r"\b(hij|zij|ze|je \w+|jouw \w+|iemand) (erachter komt|erachter kwam|het ontdekt|dit ontdekt)\b",
     r"\b(un)?safe(ly|ty)?\b", r"\bdanger", r"\bkill(ing)? (your|him|her|my)sel", r"\b(want|wanting|wish|wished|rather) to die\b",
-    r"\b(dying|death|dead)\b", r"\bend(ing)? (your|it all|your own)( life)?\b",
+    r"\b(about|of) (dying|death|being dead)\b", r"\b(better off|rather be|wish you were) dead\b", r"\bend(ing)? (your|it all|your own)( life)?\b",
     r"\bnot (want(ing)? to )?(be alive|wake up|live|be here)\b", r"\bbe(ing)? here anymore\b",
-    r"\b(hurt|harm|cut|cutting|hurting|harming)\w* yourself\b", r"\bself[- ]?harm", r"\b(cuts|wounds?|scars?|injur\w*)\b",
+    r"\b(hurt|harm|cut|cutting|hurting|harming)\w* yourself\b", r"\b(get|got|gotten|getting|been) (hurt|injured|beaten|hit)\b", r"\bself[- ]?harm", r"\b(cuts|wounds?|scars?|injur\w*)\b",
     r"\b(pills|tablets|medication|knife|knives|blades?|rope|weapon|gun)\b", r"\bplan\b.{0,30}\b(how|when) you\b",
     r"\b(hit|hits|hitting|beat|beats|kick|kicks|hurt|hurts|threaten|threatens|threatened|touch|touches|abuse|abuses|abused) you\b",
-    r"\b(anyone|someone|anybody|somebody) (\w+ )?with you\b", r"^are you (home |at home )?alone\b",
-    r"^where are you (now|right now|at the moment)\b", r"\b(find|finds|found) out\b",
+    r"\b(anyone|someone|anybody|somebody) (\w+ )?with you( (\w+ ){0,2}(now|at the moment|tonight|at home))?$",
+    r"\b(anyone|someone|anybody|somebody) (\w+ )?with you (\w+ ){0,2}(now|at the moment|tonight)\b", r"^are you (home |at home )?alone\b",
+    r"^where are you (now|right now|at the moment)\b", r"\b(he|she|they|your \w+|someone|anyone) (finds?|found) out\b",
 )
 GOAL = _rx(
     r"^(wat|waar|hoe|welke?)\b.{0,40}\b(wil|wilt|zou|zouden|hoop|hoopt|hopen)\b.{0,50}"
-    r"\b(gesprek|chat|halen|bereiken|anders|verander\w*|beginnen|starten|verder|vandaag|als eerste|eerst)\b",
-    r"\b(nodig|verwacht|wil|wilt) (\w+ ){0,2}van (mij|ons)\b", r"\b(need|want|expect) from (me|us)\b",
+    r"\b(dit gesprek|deze chat|de chat|dit chatgesprek|ons gesprek|halen|bereiken|anders|verander\w*|beginnen|"
+    r"starten|verder|vandaag|als eerste|eerst)\b",
+    r"^wat (heb|verwacht|wil|wilt|zou) (je|jij) (\w+ ){0,3}van (mij|ons)\b",
+    r"^what (do|would) you (need|want|expect|like) from (me|us)\b",
     r"^(wat|waar|waarmee|hoe)\b.{0,30}\b(zou|zouden|kan|kun|kunnen|zal|zullen)\b.{0,30}\bhelpen\b",
     r"^wat (moet|zou|zal) er (\w+ ){0,3}(gebeuren|veranderen)\b",
     r"\b(zullen|laten) we\b", r"\bik stel voor (dat we|om samen|om eerst)\b",
     r"\b(kunnen|zullen) we (\w+ ){0,3}(kijken|bekijken|uitzoeken|nadenken|beginnen)\b",
-    r"\b(goed|oke|prima|fijn) (als|dat) we\b",
-    r"\b(tips|advies|verhaal kwijt|meedenken|meedenkt|luisterend oor)\b",
+    r"\b(is het|vind je het|lijkt het je|is dat) (\w+ )?(goed|oke|prima|fijn) (als|dat) we\b",
+    r"\b(wil|wilt|zou|hoop|zoek|zoekt) (je|jij) (\w+ ){0,4}(tips|advies|verhaal kwijt|meedenken|luisterend oor)\b",
     r"^(kan|kun|mag) ik (je|jou) (\w+ ){0,2}helpen\b", r"^(can|may) i help( you)?\b",
     r"\b(gesprek|chat|conversation)\b.{0,30}\b(zinvol|nuttig|de moeite waard|worthwhile|useful|helpful|worth it)\b",
     r"^(what|where|how|which)\b.{0,40}\b(want|like|hope|wish)\b.{0,50}"
-    r"\b(chat|conversation|talk|get out|achieve|different|change|start|begin|end|finish|today|first)\b",
+    r"\b(this chat|this conversation|our chat|the chat|get out|achieve|different|change|start with|begin with|"
+    r"(when|before) we (finish|stop|end)|by the end|today|first)\b",
     r"^(what|how)\b.{0,25}\b(would|could|can|might|will)\b.{0,25}\bhelp\b",
     r"^what (needs|has|would need|would have) to (happen|change)\b",
     r"\bshall we\b", r"\b(let'?s|let us) (look|focus|start|try|see|work|talk|think|begin|make)\b", r"\bi (suggest|propose) (that )?we\b",
-    r"\b(ok|okay|alright|all right|fine) (if|that) we\b", r"\bwe could (start|focus|look|work)\b",
+    r"\b(is it|is that|would it be) (\w+ )?(ok|okay|alright|all right|fine) (if|that) we\b", r"\bwe could (start|focus|look|work)\b",
     r"\bcan we (start|focus|look|work)\b",
-    r"\b(tips|advice|off your chest|vent|someone to listen|just listen)\b",
+    r"\b(want|like|looking for|hoping for)\b (\w+ ){0,5}(tips|advice|off your chest|someone to listen)\b",
 )
 _ADVERB = r"(gewoon|echt|maar|beter|eigenlijk|misschien|wel|toch|best|just|really|probably|honestly|definitely|maybe|also|still|really)"
 # Imperatives that are not advice: invitations to go on, patience, good wishes.
@@ -199,25 +208,27 @@ CONTACT_VERB = (r"(bellen|chatten|mailen|appen|terecht|contact|aangifte|melden|p
                 r"call|ring|chat|text|email|contact|reach|talk to|speak to|go to|report)")
 ADVICE = _rx(
     rf"^(je|jij) ({_ADVERB} )?(moet|moest|hoeft alleen|kunt het best|kan het best|kunt beter|kan beter|mag niet)\b",
-    r"^(je|jij) zou (\w+ ){0,5}moeten\b", r"\bje (kunt|kan) het (beste?|beter)\b",
+    r"^(je|jij) zou (\w+ ){0,5}(moeten|kunnen)\b", r"\bje (kunt|kan) het (beste?|beter)\b",
     r"\bhet (is|lijkt me|zou) (\w+ ){0,2}(beter|slim|verstandig|handig|een idee|een goed idee|goed) (om|als je)\b",
     r"\bhet (kan|kon|zou) (\w+ ){0,2}helpen (om|als je)\b", r"^(zou|kan) het (\w+ ){0,2}helpen (om|als)\b",
     r"^zou het (\w+ ){0,2}(een idee|goed|slim) zijn\b",
     r"^ik zou(?! (graag|willen|het fijn|het leuk|benieuwd|zeggen|als|ook graag|je graag))\b", r"\bals ik (jou|jij) was\b",
-    r"\bmisschien (kun|kan|moet|zou|kunt) (je|jij)\b", r"\bmisschien (is|helpt) het\b",
+    r"\bmisschien (kun|kan|moet|zou|kunt) (je|jij)\b",
+    r"\bmisschien is het (\w+ ){0,2}(een idee|goed|slim|handig|verstandig)\b", r"\bmisschien helpt het (om|als)\b",
     r"^heb je (er |het )?(al |weleens |wel eens |ooit |al eens |eens )?(aan gedacht|over nagedacht|overwogen|geprobeerd)\b",
     r"^(moet|kun|kan|zou) je (het )?niet (gewoon|eens|beter|liever|eerst)\b",
     r"^(dan|daarom|anders) (moet|moest|kun|kunt|kan|zou|mag) (je|jij)\b",
     r"^(wat als|wat dacht je van|hoe zou het zijn als)\b", rf"^waarom {IMPERATIVE_NL} (je|jij) (\w+ ){{0,2}}niet\b",
-    r"\b(mijn|een) (tip|advies)\b", r"^(tip|advies)$", r"\bik (raad|adviseer) (je|jou)\b", r"\bik stel voor (dat je|om je)\b",
+    r"\bmijn (tip|advies)\b", r"^(een |mijn )?(tip|advies)$", r"\bik (raad|adviseer) (je|jou)\b", r"\bik stel voor (dat je|om je)\b",
     rf"^(you|u) ({_ADVERB} )?(should|need to|have to|must|ought to|'d better|had better|better)\b",
     r"^you (could|might) (\w+ ){0,2}(try|want to|consider)\b",
     r"^i('d| would)(?! (like|love|want|be|hope|say|imagine|guess|think|rather not|appreciate|also like))\b",
-    r"\bif i were you\b", r"^maybe (you|it)\b", r"^perhaps (you|it)\b",
+    r"\bif i were you\b", r"^(maybe|perhaps) you (could|should|can|might|'d|would)\b",
+    r"^(maybe|perhaps) it (would|could|might) (help|be (an idea|good|worth))\b",
     r"\bit'?s (probably |often )?(best|better|wise|smart|a good idea|worth) (to|trying|if you)\b",
     r"\bit (might|could|may|can) help (to|if)\b", r"^(would|could|might|will) it help (to|if)\b",
     r"^have you (ever |already |thought about |)?(thought about|considered|tried)\b",
-    r"^(shouldn't|couldn't|can't|wouldn't) you (just )?\b", r"^(what if|what about|how about|why don'?t you|why not)\b",
+    r"^(shouldn't|couldn't) you\b", r"^can't you just\b", r"^wouldn't it be (better|good|an idea|wise)\b", r"^(what if|what about|how about|why don'?t you|why not)\b",
     r"\bmy (tip|advice)\b", r"\bi (suggest|recommend|advise) (you|that you)\b",
     r"^(tip|advice|pro tip)$",
 )
@@ -227,7 +238,9 @@ IMPERATIVE = _rx(rf"^{IMPERATIVE_NL}\b(?! (je|jij|u)\b)", rf"^{IMPERATIVE_NL} (d
 # "You can call ..." / "Bij 113 kun je ook chatten": where to go, said as a statement.
 RESOURCE_ADVICE = _rx(
     rf"\b(je kunt|je kan|jij kunt|kun je|kan je|je mag)\b (\w+ ){{0,5}}?{CONTACT_VERB}",
-    rf"\byou (can|could|may) (\w+ ){{0,5}}?{CONTACT_VERB}", RESOURCE,
+    rf"\byou (can|could|may) (\w+ ){{0,5}}?{CONTACT_VERB}",
+    rf"\b(bij|naar|via|contact met|call|ring|text|contact|chat with|go to|talk to|speak to) "
+    rf"(de |het |je |the |your |a )?{RESOURCE}",
 )
 # Not advice: coming back here, or what this chat itself offers ("Hier kun je anoniem chatten").
 RETURN = re.compile(r"\b(weer|terug|opnieuw|again|back|hier|here|met mij|met ons|with me|with us)\b")
@@ -258,7 +271,9 @@ REFLECTION = _rx(
     r"^you (miss|hate|love|worry|dread|blame yourself|can't stand)\b",
     # Tentative and checking forms.
     r"\b(dat|het) klinkt\b", r"\bhet lijkt (alsof|of|erop|me dat je)\b", r"\bhet voelt (alsof|als)\b",
-    rf"\bdat moet (\w+ ){{0,2}}{FEELING} (zijn|voelen)\b", r"\bdat moet (\w+ ){0,2}(zijn|voelen) voor je\b",
+    rf"\bdat moet (\w+ ){{0,2}}{FEELING} (zijn|voelen)\b",
+    rf"\b(het|dat) (is|was|moet) (\w+ ){{0,2}}{FEELING} (\w+ )?voor (je|jou)\b",
+    rf"\b(it|that) (is|was|'s|must be|must have been|might be|may be) (\w+ ){{0,2}}{FEELING} for you\b", r"\bdat moet (\w+ ){0,2}(zijn|voelen) voor je\b",
     r"^ik (hoor|lees|begrijp|snap|kan me voorstellen) (\w+ ){0,2}dat\b", r"^ik hoor je zeggen\b",
     r"\bals ik (het|je|jou) goed begrijp\b", r"\bals ik het (even )?samenvat\b", r"^(samengevat|kortom|even samenvatten)\b",
     r"^(klopt het|heb ik het goed|begrijp ik (het |je )?goed|zie ik het goed) (dat|als)\b",
@@ -306,15 +321,16 @@ CLOSING = _rx(
     r"\b(i'm|i am|we're|we are) going to (close|end|stop)\b", r"\b(i|we)('ll| will) (have to )?(close|end|stop)\b",
     r"\bbefore we (stop|finish|end|close)\b",
     r"\b(je|jij) (kunt|kan|mag) (altijd |gerust |ook )?(weer|terug|opnieuw)",
-    r"\b(kun|kan|mag) je (\w+ ){0,3}(weer|opnieuw) (chatten|contact|bellen|terecht)", r"\bterugkomen\b",
+    r"\b(kun|kan|mag) je (\w+ ){0,3}(weer|opnieuw) (chatten|contact|bellen|terecht)", r"\bterugkomen\b(?! op)",
     r"\byou can (always |also )?(come back|chat again|get in touch again|contact us again|reach out again)\b",
     r"\b(come|chat) back (any ?time|whenever)\b",
     r"\bfijn dat je (er )?(was|hebt gechat|gechat hebt)\b",
     r"\b(bedankt|dank je( wel)?|dankjewel|dank u) voor (het gesprek|de chat|het chatten|het contact|je vertrouwen)\b",
     r"\bthanks?( you)? for (chatting|the chat|this chat|talking (to|with) (me|us)|the conversation|this conversation|getting in touch)\b",
-    r"\b(dit|het|ons) (chat)?gesprek\b.{0,25}\b(was|gehad|geweest|geholpen|hielp)\b",
-    r"\b(hoe was|heeft|hielp) (dit|het|ons|deze) (chat)?(gesprek|chat)\b",
-    r"\b(how was|did|has) (this|the|our) (chat|conversation|talk)\b", r"\b(this|the|our) (chat|conversation) (was|helped|has helped)\b",
+    r"\b(dit|ons) (chat)?gesprek\b.{0,25}\b(was|gehad|geweest|geholpen|hielp)\b",
+    r"\b(hoe was|heeft|hielp) (dit|ons|deze) (chat)?(gesprek|chat)\b", r"\b(hoe was|heeft|hielp) de chat\b",
+    r"\b(how was|did|has) (this|our) (chat|conversation)\b", r"\b(how was|did|has) the chat\b",
+    r"\b(this|our) (chat|conversation) (was|helped|has helped)\b",
     r"\b(is er|heb je) (nog )?(iets|nog iets) (anders )?(wat|dat) je (nog )?(kwijt|wil|wilt|zou|graag)\b",
     r"\banything else (you|before)\b",
     r"\bzorg (goed )?voor jezelf\b", r"\bpas (goed )?op jezelf\b", r"\blook after yourself\b",
@@ -344,59 +360,60 @@ def _yes_no_clause(clauses: list[str], i: int, asked: bool) -> bool:
     return i == 0 or not SUBORDINATE.search(clauses[i - 1])
 
 
+def _sentence_labels(sentence: str) -> set[str]:
+    """The labels one sentence earns; see docs/detectors.md for the rules in words."""
+    asked = sentence.endswith("?")
+    bare = sentence.rstrip(".!?").strip()
+    clauses = _clauses(bare)
+    if not clauses:
+        return set()
+    found: set[str] = set()
+    is_open = any(_open_clause(c, asked) for c in clauses)
+    yes_no = [_yes_no_clause(clauses, i, asked) for i in range(len(clauses))]
+    suggestion = any(SUGGESTION_Q.search(c) for c in clauses)
+    choice = (len(clauses) > 1 and bool(OPTIONS.search(clauses[-1]))
+              and not YES_NO.search(clauses[-1]) and not WH_START.search(clauses[-1])
+              and (asked or bool(WH_START.search(clauses[0]) or YES_NO.search(clauses[0]))))
+    questioning = asked or is_open or any(yes_no)
+    if choice:
+        found.add("closed_question")
+    else:
+        if is_open:
+            found.add("open_question")
+        if any(yes_no) or (asked and not is_open and not suggestion):
+            found.add("closed_question")
+
+    advice = any((ADVICE.search(c) or (IMPERATIVE.search(c) and not (asked and yes_no[i])))
+                 and not NOT_ADVICE_IMPERATIVE.search(c) for i, c in enumerate(clauses))
+    if not asked and not any(yes_no) and not RETURN.search(bare) and RESOURCE_ADVICE.search(bare):
+        advice = True
+    if advice:
+        found.add("advice")
+    if questioning and SAFETY.search(bare):
+        found.add("safety_question")
+    if (questioning or not advice) and any(GOAL.search(c) for c in clauses):
+        found.add("goal_question")
+    if GREETING.search(bare) or any(GREETING.search(c) for c in clauses):
+        found.add("greeting")
+    if CLOSING.search(bare) or any(CLOSING.search(c) for c in clauses):
+        found.add("closing")
+
+    marked = REFLECTION.search(bare) or any(REFLECTION.search(c) for c in clauses)
+    # A plain statement about them counts only when nothing else explains the sentence.
+    about_them = (not questioning and not advice and not found & {"greeting", "closing"}
+                  and len(bare.split()) >= 4 and ABOUT_THEM.search(clauses[0])
+                  and not REASSURANCE.search(clauses[0]))
+    if marked or about_them:
+        found.add("reflection")
+    return found
+
+
 @cache
 def detect(text: str) -> frozenset[str]:
     """The detectors that fire on one counsellor message (Dutch or English)."""
     found: set[str] = set()
-    clean = normalise(text)
-    if not clean:
-        return frozenset()
-    for sentence in sentences(clean):
-        asked = sentence.endswith("?")
-        bare = sentence.rstrip(".!?").strip()
-        clauses = _clauses(bare)
-        if not clauses:
-            continue
-        is_open = any(_open_clause(c, asked) for c in clauses)
-        yes_no = any(_yes_no_clause(clauses, i, asked) for i in range(len(clauses)))
-        suggestion = any(SUGGESTION_Q.search(c) for c in clauses)
-        choice = len(clauses) > 1 and bool(OPTIONS.search(clauses[-1])) \
-            and not YES_NO.search(clauses[-1]) and not WH_START.search(clauses[-1]) \
-            and (asked or bool(WH_START.search(clauses[0]) or YES_NO.search(clauses[0])))
-        if not asked and not is_open and not yes_no:
-            wh_open = False
-        else:
-            wh_open = is_open
-        questioning = asked or is_open or yes_no
-        if choice:
-            found.add("closed_question")
-        elif wh_open:
-            found.add("open_question")
-        if not choice and (yes_no or (asked and not is_open and not suggestion)):
-            found.add("closed_question")
-        greeting = any(GREETING.search(c) for c in clauses) or bool(GREETING.search(bare))
-        closing = any(CLOSING.search(c) for c in clauses) or bool(CLOSING.search(bare))
-        advice = any((ADVICE.search(c) or (IMPERATIVE.search(c) and not (asked and _yes_no_clause(clauses, i, asked))))
-                     and not NOT_ADVICE_IMPERATIVE.search(c) for i, c in enumerate(clauses))
-        if not asked and not yes_no and not RETURN.search(bare) and RESOURCE_ADVICE.search(bare):
-            advice = True
-        if questioning and SAFETY.search(bare):
-            found.add("safety_question")
-        if any(GOAL.search(c) for c in clauses) and (questioning or not advice):
-            found.add("goal_question")
-        if advice:
-            found.add("advice")
-        if greeting:
-            found.add("greeting")
-        if closing:
-            found.add("closing")
-        reflection = any(REFLECTION.search(c) for c in clauses) or bool(REFLECTION.search(bare))
-        if not reflection and not questioning and not advice and not greeting and not closing:
-            first = clauses[0]
-            reflection = bool(ABOUT_THEM.search(first)) and not REASSURANCE.search(first) \
-                and len(bare.split()) >= 4
-        if reflection:
-            found.add("reflection")
+    for sentence in sentences(normalise(text)):
+        found |= _sentence_labels(sentence)
     return frozenset(found)
 
 
@@ -417,3 +434,34 @@ def measure(labelled: list[dict]) -> dict[str, dict[str, float]]:
             "support": tp + fn, "tp": tp, "fp": fp, "fn": fn,
         }
     return result
+
+
+def load_labelled(path: Path = LABELLED) -> list[dict]:
+    """The labelled counsellor lines: dicts with lang, text and labels."""
+    import yaml
+
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or []
+
+
+def report(labelled: list[dict] | None = None) -> str:
+    """A Markdown table of precision, recall and support per detector: held-out half and all."""
+    labelled = load_labelled() if labelled is None else labelled
+    held_out = measure(labelled[1::2])
+    full = measure(labelled)
+    lines = [f"{len(labelled)} labelled lines ("
+             + ", ".join(f"{lang}: {sum(1 for i in labelled if i.get('lang') == lang)}"
+                         for lang in sorted({i.get('lang') for i in labelled}))
+             + f"); held out = the {len(labelled[1::2])} odd-index lines (0-based).",
+             "",
+             "| detector | held-out P | held-out R | held-out n | full P | full R | full n |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for name in DETECTORS:
+        h, f = held_out[name], full[name]
+        lines.append(f"| {name} | {h['precision']:.2f} | {h['recall']:.2f} | {h['support']} "
+                     f"| {f['precision']:.2f} | {f['recall']:.2f} | {f['support']} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(report())

@@ -83,8 +83,8 @@ class Message(db.Model):
 
     __tablename__ = "messages"
     __table_args__ = (
-        UniqueConstraint("conversation_id", "seq"),
-        UniqueConstraint("conversation_id", "participant_id", "client_id"),
+        UniqueConstraint("conversation_id", "seq", name="uq_messages_conversation_seq"),
+        UniqueConstraint("conversation_id", "participant_id", "client_id", name="uq_messages_client_id"),
         Index("ix_messages_conversation_seq", "conversation_id", "seq"),
     )
 

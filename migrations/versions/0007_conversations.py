@@ -76,8 +76,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['conversation_id'], ['conversations.id'], name=op.f('fk_messages_conversation_id_conversations'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['participant_id'], ['participants.id'], name=op.f('fk_messages_participant_id_participants'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_messages')),
-    sa.UniqueConstraint('conversation_id', 'participant_id', 'client_id', name=op.f('uq_messages_conversation_id')),
-    sa.UniqueConstraint('conversation_id', 'seq', name=op.f('uq_messages_conversation_id'))
+    sa.UniqueConstraint('conversation_id', 'participant_id', 'client_id', name='uq_messages_client_id'),
+    sa.UniqueConstraint('conversation_id', 'seq', name='uq_messages_conversation_seq')
     )
     with op.batch_alter_table('messages', schema=None) as batch_op:
         batch_op.create_index('ix_messages_conversation_seq', ['conversation_id', 'seq'], unique=False)
