@@ -3,6 +3,7 @@ observers, feedback, assessment and the certification requirement."""
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from dataclasses import dataclass
 from statistics import median
@@ -322,10 +323,8 @@ def simulations_requirement(user) -> RequirementResult:
         missing.append(_("one high-risk simulation passed"))
     evidence = tuple(f"{scenario_title(sim.scenario_key)} ({sim.assessed_at:%Y-%m-%d})" for sim in passed if sim.assessed_at)
     next_url = None
-    try:
+    with contextlib.suppress(RuntimeError):  # outside a request (CLI) there is no URL to give
         next_url = url_for("simulations.index")
-    except RuntimeError:
-        pass
     return RequirementResult(not missing, "; ".join(missing), evidence, next_url)
 
 
