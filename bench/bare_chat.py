@@ -15,6 +15,14 @@ from flask_socketio import SocketIO, join_room
 
 DATABASE_URL = os.environ.get("BARE_DATABASE_URL", "sqlite:////tmp/bare_chat.db")
 engine = sa.create_engine(DATABASE_URL, pool_size=20, max_overflow=40)
+if DATABASE_URL.startswith("sqlite"):
+    @sa.event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record):
+        # The same settings as Hulpmix's embedded default: WAL, fsync at checkpoints only.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
 metadata = sa.MetaData()
 messages = sa.Table(
     "bare_messages", metadata,
