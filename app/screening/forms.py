@@ -70,10 +70,11 @@ def _language_row_class(question, lang: str) -> type[Form]:
         language = StringField(_l("Language"), validators=[Optional(), Length(max=60)],
                                render_kw={"list": "screening-languages", "autocomplete": "off"})
         level = SelectField(_l("Level"), choices=choices(
-            [("", "—")] + [(level.key, level.label[lang]) for level in question.levels]),
-            validators=[Optional()])
+            [("", "—")] + [(level.key, level.label[lang]) for level in question.levels]), validate_choice=False)
 
         def validate_level(self, field) -> None:
+            if field.data and field.data not in {level.key for level in question.levels}:
+                raise ValidationError(_l("Choose a level from the list."))
             if (self.language.data or "").strip() and not field.data:
                 raise ValidationError(_l("Choose a level for this language."))
 

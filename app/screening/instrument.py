@@ -277,7 +277,7 @@ def load_vignettes(path: Path, errors: list[ContentError]) -> tuple[Vignette, ..
             options.append(Option(option_key, score,
                                   _text_pair(option_node, path, errors, f"{what} option {option_key!r}")))
         best = [option for option in options if option.score == OPTION_SCORES[-1]]
-        if len(options) == OPTIONS_PER_VIGNETTE and len(best) != 1:
+        if len(best) > 1 or (len(options) == OPTIONS_PER_VIGNETTE and not best):
             errors.append(ContentError(path, f"{what} needs exactly one option with score 3 (the expert key); "
                                              f"it has {len(best)}", line_of(raw_options, line_of(node))))
         vignettes.append(Vignette(

@@ -156,7 +156,7 @@ def _background_step(application, inst, lang, next_url, context):
         for q in inst.questions:
             value = form[q.key].data
             if q.type == "languages":
-                value = [{"language": row.get("language", ""), "level": row.get("level", "")} for row in value]
+                value = [{"language": row.get("language") or "", "level": row.get("level") or ""} for row in value]
             answers[q.key] = value
         if not form.consent.data and "cultural_background" in answers:
             answers["cultural_background"] = ""

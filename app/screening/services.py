@@ -200,7 +200,7 @@ def save_background(application: Application, answers: Mapping[str, object]) -> 
             levels = {level.key for level in question.levels}
             rows = []
             for row in value or []:
-                language = str(row.get("language", "")).strip()[:60]
+                language = str(row.get("language") or "").strip()[:60]
                 if not language:
                     continue
                 if row.get("level") not in levels:
@@ -221,9 +221,11 @@ def save_background(application: Application, answers: Mapping[str, object]) -> 
 
 
 def _lang() -> str:
+    """The language of content fields (nl/en) for the current request; Dutch outside one."""
+    from flask import has_request_context
     from flask_babel import get_locale
 
-    return "en" if str(get_locale()) == "en" else "nl"
+    return "en" if has_request_context() and str(get_locale()) == "en" else "nl"
 
 
 def save_scale_answers(application: Application, answers: Mapping[str, str]) -> None:
