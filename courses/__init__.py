@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, has_request_context, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from app.certification import RequirementResult, register_requirement
@@ -12,6 +12,11 @@ from app.navigation import NavItem, register_nav
 from courses import models as _models  # noqa: F401 - tables for migrations
 from courses.cli import courses_cli
 from courses.routes import bp, localised
+
+
+def _(message: str, **values) -> str:
+    """Translated in a request; in English elsewhere (certification may ask from a command)."""
+    return gettext(message, **values) if has_request_context() else message % values if values else message
 
 
 def _url(endpoint: str, **values) -> str | None:

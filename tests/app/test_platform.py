@@ -176,6 +176,10 @@ def test_models_and_migrations_agree(app):
 
 
 def test_certification_requirements_register_in_any_order(app, make_user):
+    from app.certification import RequirementRegistry, init_app
+
+    init_app(app)  # an empty registry: the features' own requirements are tested with the features
+    assert isinstance(app.extensions["hulpmix.certification"], RequirementRegistry)
     user = make_user("trainee")
     assert meets_requirements(user, "counsellor") is False  # nothing registered: never certified
     register_requirement(app, "counsellor", "course", "Course completed", lambda u: RequirementResult(True, evidence=("done",)), order=20)
