@@ -635,14 +635,37 @@ def forget_cached_courses() -> None:
     _cached.cache_clear()
 
 
+def lesson_markdown(markdown: str, organisations: dict[str, dict]) -> str:
+    """A lesson's Markdown ready for render_markdown: organisations filled in, and each quoted chat
+    line (`> **Speaker:** ...`) its own paragraph, as it would be its own message in a chat."""
+    lines = organisation_links(markdown, organisations).splitlines()
+    out: list[str] = []
+    for line in lines:
+        if line.startswith("> **") and out and out[-1].startswith(">") and out[-1].strip() != ">":
+            out.append(">")
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def prompt_markdown(markdown: str) -> str:
+    """An assignment's situation: every quoted line is a separate chat message, its own paragraph."""
+    out: list[str] = []
+    for line in markdown.splitlines():
+        if line.startswith(">") and line.strip() != ">" and out and out[-1].startswith(">") and out[-1].strip() != ">":
+            out.append(">")
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
 def organisation_links(markdown: str, organisations: dict[str, dict]) -> str:
-    """`[[org:KEY]]` becomes the organisation's name linked to its site."""
+    """`[[org:KEY]]` becomes the organisation's name linked to its site, with its number if it has one."""
 
     def replace(match: re.Match) -> str:
         org = organisations.get(match.group(1))
         if org is None:
             return match.group(1)
-        return f"[{org['name']}]({org['website']})" if org["website"] else org["name"]
+        name = f"[{org['name']}]({org['website']})" if org["website"] else org["name"]
+        return f"{name} ({org['phone']})" if org["phone"] else name
 
     return ORG_REF.sub(replace, markdown)
 
@@ -650,5 +673,5 @@ def organisation_links(markdown: str, organisations: dict[str, dict]) -> str:
 __all__ = [
     "Assignment", "CalibrationTranscript", "ChatLine", "Course", "Lesson", "Module", "Option", "Question",
     "Quiz", "count_words", "forget_cached_courses", "get_courses", "load_courses", "load_organisations",
-    "normalise_answer", "organisation_links", "shared_runs",
+    "lesson_markdown", "normalise_answer", "prompt_markdown", "organisation_links", "shared_runs",
 ]

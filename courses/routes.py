@@ -21,12 +21,12 @@ from app.extensions import db
 from app.formtools import choices
 from app.permissions import authorize, can, login_required, roles_required
 from courses import forms, services
-from courses.content import LANGUAGES, organisation_links
+from courses.content import LANGUAGES, lesson_markdown, prompt_markdown
 from courses.models import AssignmentSubmission, QuizAttempt
 from courses.quiz import AnswerRefused, field_name
 
 bp = Blueprint("courses", __name__, url_prefix="/courses", template_folder="templates",
-               static_folder="static", static_url_path="/static/courses")
+               static_folder="static", static_url_path="/static")
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
@@ -41,6 +41,12 @@ def localised(value: dict | None, lang: str | None = None) -> str:
     if not value:
         return ""
     return value.get(lang or current_lang()) or value.get("nl") or ""
+
+
+@bp.app_template_filter("prompt")
+def render_prompt(text: str):
+    """An assignment prompt or guidance as safe HTML, each quoted chat line on its own."""
+    return render_markdown(prompt_markdown(text or ""))
 
 
 @bp.app_context_processor
@@ -126,7 +132,7 @@ def lesson(course_key: str, module_key: str, lesson_key: str):
         abort(404)
     text_lang = request.args.get("text", "")
     text_lang = text_lang if text_lang in LANGUAGES else current_lang()
-    body = render_markdown(organisation_links(the_lesson.body[text_lang], services.organisations()))
+    body = render_markdown(lesson_markdown(the_lesson.body[text_lang], services.organisations()))
     position = the_module.lessons.index(the_lesson)
     following = the_module.lessons[position + 1] if position + 1 < len(the_module.lessons) else None
     return render_template("courses/lesson.html", course=the_course, module=the_module, lesson=the_lesson,
