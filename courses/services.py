@@ -13,6 +13,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app import audit
+from app.accounts.services import change_roles
 from app.assessment import get_rubric, mean_absolute_difference
 from app.cohorts import (
     Cohort,
@@ -457,9 +459,11 @@ def enrol_trainee(cohort: Cohort, user_id: int, viewer) -> CohortMember:
         db.session.rollback()
         raise CourseError(_("Only people on the intake list can be enrolled: they have passed the screening and "
                             "were accepted. This person is not on the list for this course.")) from None
-    if not person.has_role("trainee") and cohort.course_key == "counsellor":
-        person.add_role("trainee")
+    audit.record("cohort.enrolled", actor=viewer, subject=person, object_type="cohort", object_id=cohort.id,
+                 course=cohort.course_key)
     db.session.commit()
+    if cohort.course_key == "counsellor" and not person.has_role("trainee"):
+        change_roles(viewer, person, add={"trainee"}, reason=f"enrolled in cohort {cohort.id}")
     return member
 
 
