@@ -105,12 +105,12 @@ def certificate_pdf(cert: Certificate, language: str, verify_url: str) -> bytes:
         expires = format_date(cert.expires_at, "long")
     buffer = io.BytesIO()
     width, height = landscape(A4)
-    canvas = Canvas(buffer, pagesize=(width, height), pageCompression=1)
+    canvas = Canvas(buffer, pagesize=(width, height), pageCompression=1,
+                    lang="nl-NL" if language == "nl" else "en-GB")
     canvas.setTitle(texts["title"])
     canvas.setAuthor(cert.institution_name or "Hulpmix")
     canvas.setSubject(texts["type"])
     canvas.setCreator("Hulpmix")
-    canvas.setLang("nl-NL" if language == "nl" else "en-GB")
 
     # Frame: a teal band on the left, a fine border around the page.
     canvas.setFillColor(BRAND)
@@ -141,11 +141,13 @@ def certificate_pdf(cert: Certificate, language: str, verify_url: str) -> bytes:
     canvas.setFillColor(BRAND)
     heading, spacing = texts["certificate"].upper(), 5
     heading_width = pdfmetrics.stringWidth(heading, "HulpmixSans-Bold", 13) + spacing * (len(heading) - 1)
+    canvas.saveState()  # character spacing is part of the graphics state: keep it to the heading
     text = canvas.beginText(centre - heading_width / 2, height - 150)
     text.setFont("HulpmixSans-Bold", 13)
     text.setCharSpace(spacing)
     text.textOut(heading)
     canvas.drawText(text)
+    canvas.restoreState()
     canvas.setFillColor(INK)
     canvas.setFont("HulpmixSerif-Bold", 25)
     canvas.drawCentredString(centre, height - 188, texts["type"])
