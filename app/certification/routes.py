@@ -303,16 +303,21 @@ def verify_form():
 @public
 @verify_limit
 def verify(code: str):
-    form = forms.VerifyForm(formdata=None, code=code)
     if not services.CODE_PATTERN.match(code):
         problem, status = "malformed", 400
         cert = None
     else:
         cert = services.by_code(code)
         problem, status = (None, 200) if cert else ("not_found", 404)
+    # After a problem the typed code stays in the field, to correct it; after an answer it is empty.
+    form = forms.VerifyForm(formdata=None, code=code[:100] if problem else "")
     result = services.verification(cert) if cert else None
+    dates = {}
+    if cert is not None:
+        dates = {"issued": services.long_date(cert.issued_at), "expires": services.long_date(cert.expires_at),
+                 "revoked": services.long_date(cert.revoked_at) if cert.revoked_at else ""}
     return _no_store(Response(render_template("certification/verify.html", form=form, result=result,
-                                              problem=problem, code=code), status=status))
+                                              dates=dates, problem=problem), status=status))
 
 
 @bp.route("/api/verify/<code>")
