@@ -533,3 +533,17 @@ def export_for(user) -> list[dict]:
     """The holder's certificates for the data export."""
     return [{**verification(c), "code": c.code, "founding": c.founding,
              "revoked_reason": c.revoked_reason or None} for c in certificates_of(user)]
+
+
+DEMO_REASON = "Demo data: founding staff of the demo institutions (flask hulpmix seed-demo)."
+
+
+def seed_demo_certificates(users: list[User]) -> None:
+    """The demo counsellor, trainer and supervisor hold founding certificates (idempotent)."""
+    coordinator = next((u for u in users if u.has_role("coordinator")), None)
+    if coordinator is None:
+        return
+    for user in users:
+        for kind in CERTIFICATE_TYPES:  # counsellor first: a trainer needs that one
+            if user.has_role(kind) and valid_certificate(user, kind) is None:
+                register_founding(coordinator, user, kind, DEMO_REASON)

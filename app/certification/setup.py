@@ -12,7 +12,7 @@ from app.certification import register_requirement
 from app.certification.services import DEFAULTS, counsellor_certificate_requirement
 from app.dashboard import Panel, register_panel
 from app.navigation import NavItem, register_nav
-from app.signals import account_exporting
+from app.signals import account_deleting, account_exporting
 
 certification_cli = AppGroup("certification", help="Certificates: reminders before expiry, expiry.")
 
@@ -57,6 +57,21 @@ def _export(user, **_kwargs):
     return ("certificates", export_for(user))
 
 
+def _delete(user, **_kwargs) -> None:
+    """A deleted account takes its certificates along: the verification page then knows none."""
+    from sqlalchemy import delete, update
+
+    from app.certification.models import Certificate, SignOff
+    from app.extensions import db
+
+    mine = [c.id for c in db.session.scalars(db.select(Certificate).where(Certificate.holder_id == user.id))]
+    if mine:
+        db.session.execute(update(Certificate).where(Certificate.renewal_of_id.in_(mine))
+                           .values(renewal_of_id=None))
+    db.session.execute(delete(Certificate).where(Certificate.holder_id == user.id))
+    db.session.execute(delete(SignOff).where(SignOff.holder_id == user.id))
+
+
 def init_certification(app: Flask) -> None:
     for name, value in DEFAULTS.items():
         app.config.setdefault(name, value)
@@ -72,3 +87,4 @@ def init_certification(app: Flask) -> None:
                               ("coordinator",), order=41))
     register_panel(app, _panel)
     account_exporting.connect(_export, weak=False)
+    account_deleting.connect(_delete, weak=False)

@@ -231,3 +231,23 @@ def test_the_data_export_lists_the_certificates(client, make_user, founding):
     data = export_user_data(person)
     assert data["certificates"][0]["certificate_type"] == "counsellor"
     assert data["certificates"][0]["founding"] is True
+
+
+def test_deleting_the_account_deletes_the_certificates(client, make_user, founding):
+    from app.accounts.services import delete_account
+
+    person = make_user("supervisor")
+    code = founding(person).code
+    delete_account(person)
+    assert _count(Certificate) == 0
+    assert client.get(f"/api/verify/{code}").status_code == 404
+
+
+def test_the_dutch_catalogue_of_certification_is_complete():
+    from babel.messages.pofile import read_po
+
+    from tests.conftest import ROOT
+
+    with (ROOT / "app/certification/translations/nl/LC_MESSAGES/messages.po").open("rb") as handle:
+        catalog = read_po(handle, locale="nl")
+    assert [m.id for m in catalog if m.id and (m.fuzzy or not (m.string if isinstance(m.string, str) else all(m.string)))] == []
