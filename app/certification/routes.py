@@ -26,7 +26,6 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.certification import CERTIFICATE_TYPES, forms, live_gate, services
 from app.certification.models import Certificate
-from app.certification.pdf import certificate_pdf
 from app.extensions import db, limiter
 from app.formtools import choices
 from app.permissions import can, login_required, policy, public, roles_required, same_institution
@@ -204,6 +203,9 @@ def _render_certificate(cert: Certificate, *, revoke_form=None, status: int = 20
 @bp.route("/certification/certificates/<int:certificate_id>/certificate.pdf")
 @login_required
 def certificate_pdf_view(certificate_id: int):
+    # reportlab loads on the first PDF, not when a worker starts
+    from app.certification.pdf import certificate_pdf
+
     cert = _certificate_or_404(certificate_id)
     language = request.args.get("lang") or str(get_locale())
     if language not in current_app.config["LANGUAGES"]:
