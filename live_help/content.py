@@ -331,11 +331,11 @@ def shared_runs(content: HelpContent, longest: int = MAX_SHARED_RUN) -> list[str
     return found
 
 
-def collection_problems(content: HelpContent) -> list[str]:
+def collection_problems(content: HelpContent, min_per_category: int = MIN_TOPICS_PER_CATEGORY) -> list[str]:
     """Rules over the whole set: shared sentences and categories with too few topics."""
     problems = shared_runs(content)
     for category in content.categories:
         count = len(content.topics_in(category.key))
-        if count < MIN_TOPICS_PER_CATEGORY:
-            problems.append(f"category {category.key!r} has {count} topics, at least {MIN_TOPICS_PER_CATEGORY}")
+        if count < min_per_category:
+            problems.append(f"category {category.key!r} has {count} topics, at least {min_per_category}")
     return problems

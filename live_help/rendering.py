@@ -52,9 +52,8 @@ def _expand(markdown_text: str, content: HelpContent, lang: str) -> str:
         kind, value = match.groups()
         if kind == "org":
             return org_markdown(content.organisations[value], lang)
-        if value == "chat":
-            return f"**[{_('Chat with Hulpmix')}]({page}#chat)**"
-        return f"**[{_('Mail Hulpmix')}]({page}#mail)**"
+        label = _("Chat with Hulpmix") if value == "chat" else _("Mail Hulpmix")
+        return f"**[{label}]({page}#{value})**"
 
     return TOKEN_RE.sub(token, markdown_text)
 
