@@ -207,40 +207,44 @@ def manage(post_id: int):
     if post.is_counsellor or post.status == "deleted":
         abort(404)
     key_form = forms.KeyForm()
-    if request.method == "GET" or not (request.form.get("save") or request.form.get("delete")):
-        if key_form.validate_on_submit():
-            if not _within_limit("key"):
-                return _no_store(render_template("live_help/manage_key.html", post=post, form=key_form,
-                                                 slow_down=True)), 429
-            if services.key_fits(post, key_form.key.data):
-                edit_form = forms.EditForm(formdata=None, key=key_form.key.data, title=post.title, body=post.body)
-                return _no_store(render_template("live_help/manage.html", post=post, form=edit_form,
-                                                 delete_form=forms.DeleteForm(formdata=None, key=key_form.key.data)))
-            key_form.key.errors.append(_("This key does not fit this post. Check that you copied all of it."))
-            return _no_store(render_template("live_help/manage_key.html", post=post, form=key_form)), 403
-        return _no_store(render_template("live_help/manage_key.html", post=post, form=key_form))
-    key = request.form.get("key", "")
+
+    def key_page(message: str | None = None, status: int = 200, slow_down: bool = False):
+        if message:
+            key_form.key.errors = [message]
+        return _no_store(render_template("live_help/manage_key.html", post=post, form=key_form,
+                                         slow_down=slow_down)), status
+
+    def edit_page(form, key: str, status: int = 200):
+        return _no_store(render_template("live_help/manage.html", post=post, form=form,
+                                         delete_form=forms.DeleteForm(formdata=None, key=key))), status
+
+    if request.method == "GET":
+        return key_page()
     if not _within_limit("key"):
-        abort(429)
+        return key_page(slow_down=True, status=429)
+    key = (request.form.get("key") or "").strip()
+    if not key:
+        return key_page(_("Enter the secret key you got when you posted."), 400)
     if not services.key_fits(post, key):
-        key_form.key.errors.append(_("This key does not fit this post. Check that you copied all of it."))
-        return _no_store(render_template("live_help/manage_key.html", post=post, form=key_form)), 403
+        return key_page(_("This key does not fit this post. Check that you copied all of it."), 403)
     if request.form.get("delete"):
         services.delete_post(post, key)
         return _no_store(render_template("live_help/deleted.html", post_id=post.id))
+    if not request.form.get("save"):
+        return edit_page(forms.EditForm(formdata=None, key=key, title=post.title, body=post.body), key)
     form = forms.EditForm()
-    if post.is_question and not (form.title.data or "").strip():
-        form.title.errors = [_("Write your question in one line.")]
-    elif form.validate():
-        try:
-            services.edit(post, key, form.title.data or "", form.body.data)
-        except services.ForumError:
-            abort(404)
-        flash(_("Saved. A moderator reads your post again before it appears."), "success")
-        return _no_store(render_template("live_help/manage.html", post=post, form=form,
-                                         delete_form=forms.DeleteForm(formdata=None, key=key)))
-    return _no_store(render_template("live_help/manage.html", post=post, form=form,
-                                     delete_form=forms.DeleteForm(formdata=None, key=key))), 400
+    if post.is_question and len(form.title.data or "") < 5:
+        form.validate()
+        form.title.errors = [*form.title.errors, _("Write your question in one line.")]
+        return edit_page(form, key, 400)
+    if not form.validate():
+        return edit_page(form, key, 400)
+    try:
+        services.edit(post, key, form.title.data or "", form.body.data)
+    except services.ForumError:
+        abort(404)
+    flash(_("Saved. A moderator reads your post again before it appears."), "success")
+    return edit_page(form, key)
 
 
 @bp.route("/forum/bericht/<int:post_id>/melden", methods=["GET", "POST"])
