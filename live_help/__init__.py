@@ -3,6 +3,8 @@ mail), forum moderation, opening hours and reach figures."""
 
 from __future__ import annotations
 
+import time
+
 from flask import Flask, current_app, render_template, request
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -23,11 +25,26 @@ from live_help.routes import bp
 COUNTED_ENDPOINTS_PREFIX = ("live_help.", "site.privacy")
 
 
-def way_in() -> Markup:
-    """The widget on every public page: is chat open now, and otherwise mail and 112/113."""
-    from live_help.schedule import chat_status
+WAY_IN_SECONDS = 20
 
-    return Markup(render_template("live_help/_way_in.html", status=chat_status(utcnow())))  # noqa: S704
+
+def way_in() -> Markup:
+    """The widget on every public page: is chat open now, and otherwise mail and 112/113.
+
+    Rendered at most every 20 seconds per language and process: it changes by the minute."""
+    from flask_babel import get_locale
+
+    from live_help.schedule import chat_status, schedule_version
+
+    cache = current_app.extensions.setdefault("hulpmix.way_in", {})
+    key = (str(get_locale()), schedule_version())
+    now = time.monotonic()
+    hit = cache.get(key)
+    if hit is None or now - hit[0] > WAY_IN_SECONDS:
+        html = Markup(render_template("live_help/_way_in.html", status=chat_status(utcnow())))  # noqa: S704
+        hit = (now, html)
+        cache[key] = hit
+    return hit[1]
 
 
 def _count_reach(response):

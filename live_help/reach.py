@@ -104,6 +104,10 @@ def flush(counters: Counters) -> None:
         if not changed:
             db.session.execute(insert(TopicStat).values(slug=slug, reads=count, helped_yes=0, helped_no=0))
     db.session.commit()
+    if reads:
+        from live_help.services import forget_most_read
+
+        forget_most_read()
     close_past_days()
 
 

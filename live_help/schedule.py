@@ -39,10 +39,17 @@ class ChatStatus:
 
 
 _cache: dict[str, tuple[float, Schedule]] = {}
+_version = [0]
 
 
 def forget_cached() -> None:
     _cache.clear()
+    _version[0] += 1
+
+
+def schedule_version() -> int:
+    """Changes whenever this process drops its cached schedule (and what was drawn from it)."""
+    return _version[0]
 
 
 def current_schedule() -> Schedule:

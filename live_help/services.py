@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time as _time
 from dataclasses import dataclass
 from datetime import date, time
 
@@ -200,10 +201,24 @@ def record_feedback(slug: str, helped: bool) -> None:
     db.session.commit()
 
 
+MOST_READ_SECONDS = 60
+_most_read_cache: dict[str, tuple[float, list[str]]] = {}
+
+
 def most_read(known: set[str], limit: int = 5) -> list[str]:
-    rows = db.session.scalars(select(TopicStat.slug).where(TopicStat.reads > 0)
-                              .order_by(TopicStat.reads.desc(), TopicStat.slug).limit(limit + 10))
-    return [slug for slug in rows if slug in known][:limit]
+    """The most-read topics; kept for a minute per process, as they change slowly."""
+    key = str(db.engine.url)
+    hit = _most_read_cache.get(key)
+    if hit is None or _time.monotonic() - hit[0] > MOST_READ_SECONDS:
+        rows = list(db.session.scalars(select(TopicStat.slug).where(TopicStat.reads > 0)
+                                       .order_by(TopicStat.reads.desc(), TopicStat.slug).limit(30)))
+        hit = (_time.monotonic(), rows)
+        _most_read_cache[key] = hit
+    return [slug for slug in hit[1] if slug in known][:limit]
+
+
+def forget_most_read() -> None:
+    _most_read_cache.clear()
 
 
 def topic_stats() -> list[TopicStat]:
