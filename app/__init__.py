@@ -63,7 +63,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_core(app: Flask) -> None:
-    from app import accounts, certification, conversations, dashboard, navigation, site
+    from app import accounts, certification, conversations, dashboard, navigation, screening, site
     from app.assessment import models as _assessment_models  # noqa: F401 - tables for migrations
     from app.cohorts import models as _cohort_models  # noqa: F401 - tables for migrations
     from app.templating import init_app as init_templating
@@ -74,6 +74,7 @@ def register_core(app: Flask) -> None:
     accounts.init_app(app)
     site.init_app(app)
     conversations.init_app(app)
+    screening.init_app(app)
     init_templating(app)
 
 
