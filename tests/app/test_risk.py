@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from app.contentfiles import ContentErrors
@@ -61,3 +63,18 @@ def test_the_detector_does_not_use_flask():
     for path in Path(app.risk.__file__).parent.glob("*.py"):
         source = path.read_text(encoding="utf-8")
         assert "import flask" not in source and "from flask" not in source, path
+
+
+def test_the_real_lists_find_every_risk_line_of_the_labelled_set():
+    import yaml
+
+    from app.risk import LEVELS, default_detector
+
+    rows = yaml.safe_load((Path(__file__).resolve().parents[2] / "app" / "risk" / "labelled.yml").read_text())
+    detector = default_detector()
+    missed = [r["text"] for r in rows if r["level"] != "none" and not detector.detect(r["text"]).is_risk]
+    false_alarms = [r["text"] for r in rows if r["level"] == "none" and detector.detect(r["text"]).is_risk]
+    too_low = [r["text"] for r in rows if r["level"] != "none"
+               and LEVELS.index(detector.detect(r["text"]).level) < LEVELS.index(r["level"]) - 1]
+    assert missed == [] and too_low == []
+    assert len(false_alarms) <= 0.05 * sum(1 for r in rows if r["level"] == "none")
