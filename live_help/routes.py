@@ -3,6 +3,8 @@ where counsellors moderate the forum and coordinators set the opening hours."""
 
 from __future__ import annotations
 
+import time
+
 from flask import (
     Blueprint,
     abort,
@@ -47,6 +49,32 @@ def _current_locale() -> str:
     return g.help_locale
 
 
+PAGE_SECONDS = 20
+PAGE_CACHE_SIZE = 2000
+
+
+def _shared_page(render):
+    """A reading page as every anonymous visitor sees it, kept 20 seconds per process.
+
+    Only for visitors without a session cookie (no login, no flashed message, no language
+    chosen in the session): their page depends on the URL and the language alone."""
+    if request.cookies.get(current_app.config["SESSION_COOKIE_NAME"]) or current_user.is_authenticated:
+        return render()
+    from live_help.schedule import schedule_version
+
+    cache = current_app.extensions.setdefault("hulpmix.help_pages", {})
+    key = (request.full_path, _locale(), schedule_version())
+    now = time.monotonic()
+    hit = cache.get(key)
+    if hit is not None and now - hit[0] < PAGE_SECONDS:
+        return hit[1]
+    html = render()
+    if len(cache) >= PAGE_CACHE_SIZE:
+        cache.clear()
+    cache[key] = (now, html)
+    return html
+
+
 def _no_store(response):
     response = make_response(response)
     response.headers["Cache-Control"] = "no-store"
@@ -65,6 +93,10 @@ def _within_limit(name: str) -> bool:
 @bp.route("/")
 @public
 def home():
+    return _shared_page(_home)
+
+
+def _home():
     content = help_content()
     popular = [content.topics[slug] for slug in services.most_read(set(content.topics))]
     return render_template("live_help/home.html", categories=content.categories, popular=popular,
@@ -79,6 +111,11 @@ def category(key: str):
     found = content.category(key)
     if found is None:
         abort(404)
+    return _shared_page(lambda: _category(content, found))
+
+
+def _category(content, found):
+    key = found.key
     topics = sorted(content.topics_in(key), key=lambda t: t.title[_locale()].lower())
     return render_template("live_help/category.html", category=found, topics=topics,
                            categories=content.categories)
@@ -92,6 +129,11 @@ def topic(slug: str):
     if found is None:
         abort(404)
     reach.count_read(current_app.extensions["hulpmix.reach"], slug)
+    return _shared_page(lambda: _topic(content, found))
+
+
+def _topic(content, found):
+    slug = found.slug
     lang = _locale()
     known = set(content.topics)
     popular = [content.topics[s] for s in services.most_read(known) if s != slug][:4]
@@ -123,6 +165,10 @@ def feedback(slug: str):
 @bp.route("/zoeken")
 @public
 def search_page():
+    return _shared_page(_search_page)
+
+
+def _search_page():
     query = request.args.get("q", "")[: search.MAX_QUERY]
     content = help_content()
     results = []
@@ -135,6 +181,10 @@ def search_page():
 @bp.route("/chat-en-mail")
 @public
 def chat_and_mail():
+    return _shared_page(_chat_and_mail)
+
+
+def _chat_and_mail():
     schedule = current_schedule()
     today = utcnow().date()
     upcoming = sorted((day, name, hours) for day, (name, hours) in schedule.holidays.items() if day >= today)

@@ -5,7 +5,7 @@ one gevent worker) on a fresh SQLite database with the topics loaded, and a bare
 the same gunicorn settings. Then wrk (`apt-get install wrk`) drives each URL with 50
 connections and reports requests per second and p99 latency as a Markdown table.
 
-    .venv/bin/python bench/run.py [--duration 20] [--connections 50]
+    .venv/bin/python bench/public_pages.py [--duration 20] [--connections 50]
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def main() -> None:
     subprocess.run([*flask, "live_help", "load"], cwd=ROOT, env=env, check=True, capture_output=True)
     hulpmix_port, bare_port = free_port(), free_port()
     servers = [start("wsgi:app", env, hulpmix_port, ROOT),
-               start("bare_app:app", {**env, "PYTHONPATH": str(ROOT / "bench")}, bare_port, ROOT / "bench")]
+               start("bare_page_app:app", {**env, "PYTHONPATH": str(ROOT / "bench")}, bare_port, ROOT / "bench")]
     try:
         wait_for(f"http://127.0.0.1:{hulpmix_port}/onderwerp/ruzie-met-ouders")
         wait_for(f"http://127.0.0.1:{bare_port}/")
