@@ -75,7 +75,7 @@ def write_content(folder: Path) -> Path:
         "  about: {nl: Geweld thuis., en: Violence at home.}\n",
         encoding="utf-8")
     topics = {
-        "ruzie-thuis": ("thuis", "Ruzie thuis", "Fights at home", "ruzies schreeuwen", "quarrels shouting",
+        "ruzie-thuis": ("thuis", "Ruzie thuis", "Fights at home", "ruzies met ouders", "quarrels shouting",
                         ["school-stress", "pesten"]),
         "school-stress": ("school", "Stress op school", "Stress at school", "examens toetsen", "exams tests",
                           ["ruzie-thuis", "pesten"]),

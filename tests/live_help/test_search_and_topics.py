@@ -33,9 +33,9 @@ def test_each_topics_first_search_term_finds_it_in_the_first_three(full_index):
 def test_search_finds_a_dutch_word_by_its_stem(small_site, client):
     html = client.get("/zoeken?q=ruzie").get_data(as_text=True)
     assert _slugs(html)[:1] == ["ruzie-thuis"]  # the text says "ruzies" and "Ruzie"
-    html = client.get("/zoeken?q=schreeuwde").get_data(as_text=True)
-    assert "ruzie-thuis" in _slugs(html)  # "schreeuwen" in the search terms
-    assert search("Ruzies SCHREEUWDE", "nl")[:1] == ["ruzie-thuis"]
+    html = client.get("/zoeken?q=ouder").get_data(as_text=True)
+    assert _slugs(html) == ["ruzie-thuis"]  # the text says "ouders"
+    assert search("RUZIE met OUDER", "nl")[:1] == ["ruzie-thuis"]
 
 
 def test_search_in_english_uses_english_stems(small_site, client):
