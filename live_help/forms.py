@@ -47,7 +47,7 @@ class ReplyForm(FlaskForm):
                            validators=[DataRequired(_l("Choose a nickname.")),
                                        Length(min=2, max=NICKNAME_MAX,
                                               message=_l("Use 2 to %(n)d characters.", n=NICKNAME_MAX))])
-    body = TextAreaField(_l("Your reply"), filters=[_strip],
+    body = TextAreaField(_l("Your reply to this question"), filters=[_strip],
                          validators=[DataRequired(_l("Write your reply.")),
                                      Length(min=5, max=BODY_MAX,
                                             message=_l("Use 5 to %(n)d characters.", n=BODY_MAX))],

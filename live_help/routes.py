@@ -325,7 +325,8 @@ def moderate(post_id: int):
     post = _post_or_404(post_id)
     if post.status == "deleted" or post.is_counsellor:
         abort(404)
-    form = forms.ModerationForm()
+    # A worrying post is suggested as an invitation to chat rather than as a forum post.
+    form = forms.ModerationForm(decision="chat" if post.risk_level != "none" else "approve")
     if form.validate_on_submit():
         services.moderate(post, current_user, form.decision.data, form.note.data or "")
         flash(_("Decision saved."), "success")
