@@ -95,6 +95,7 @@ def register_socketio(app: Flask) -> None:
     config = app.config
     options: dict[str, Any] = {
         "message_queue": config.get("SOCKETIO_MESSAGE_QUEUE"),
+        "channel": config["SOCKETIO_CHANNEL"],
         "max_http_buffer_size": config["SOCKETIO_MAX_HTTP_BUFFER_SIZE"],
         "logger": False,
         "engineio_logger": bool(config.get("DEBUG")) and bool(os.environ.get("HULPMIX_ENGINEIO_LOG")),
