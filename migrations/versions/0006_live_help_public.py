@@ -1,7 +1,7 @@
 """live help public: topics index, forum, opening hours, reach
 
 Revision ID: 0006_live_help_public
-Revises: 0003_screening
+Revises: 0005_certification
 Create Date: 2026-11-23 07:19:23.682742
 
 """
@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = '0006_live_help_public'
-down_revision = '0003_screening'
+down_revision = '0005_certification'
 branch_labels = None
 depends_on = None
 
