@@ -72,8 +72,9 @@ def index():
         running = db.session.scalars(select(Simulation).where(Simulation.status == "running", Simulation.mode == "live"))
         observable = [s for s in running if can(current_user, "observe_simulation", s)]
     practice = [s for s in scenarios().values() if s.is_scripted]
+    means = services.mean_scores([s.id for s in mine])
     return render_template("simulations/index.html", mine=mine, playing=playing, to_assess=to_assess,
-                           observable=observable, practice=practice, lang=lang, catalogue=scenarios(),
+                           observable=observable, practice=practice, lang=lang, catalogue=scenarios(), means=means,
                            practice_form=forms.PracticeForm(), observe_form=forms.ObserveForm(),
                            requirement=services.simulations_requirement(current_user)
                            if current_user.has_role("trainee") else None)

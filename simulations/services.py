@@ -274,6 +274,15 @@ def assessment_of(sim: Simulation) -> Assessment | None:
                                                       Assessment.subject_id == sim.id))
 
 
+def mean_scores(sim_ids: list[int]) -> dict[int, float]:
+    """The mean rubric level of each assessed simulation, in one query (progress over time)."""
+    if not sim_ids:
+        return {}
+    rows = db.session.scalars(select(Assessment).where(Assessment.subject_type == SUBJECT,
+                                                       Assessment.subject_id.in_(sim_ids)))
+    return {a.subject_id: round(a.mean, 1) for a in rows if a.mean is not None}
+
+
 def annotate(sim: Simulation, author, message_id: int, body: str) -> Annotation:
     text = (body or "").strip()
     if not text:
