@@ -13,9 +13,9 @@ from app.extensions import babel
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
-    if not has_request_context():  # CLI commands and background work: the default language
+    if not has_request_context():  # CLI commands, background work: Dutch first
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    chosen = request.args.get("lang") if request else None
+    chosen = request.args.get("lang")
     if chosen in languages:
         return chosen
     chosen = session.get("lang")

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0003_screening'
-down_revision = '0002_assessment_cohorts'
+down_revision = '0008_simulations'
 branch_labels = None
 depends_on = None
 
