@@ -2,7 +2,8 @@
 
 `init_app` registers the blueprint, the menu entries, one dashboard panel per role, the
 certification requirement "screening passed", the data-rights signals and `flask screening`.
-Courses ask `weakest_dimensions(user, n)` for the dimensions to suggest lessons for.
+Courses ask `app.cohorts.weakest_dimensions(user, n)`, answered by this package's
+`weakest_dimensions` (registered as the profile provider), to suggest lessons.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from app.certification import RequirementResult, register_requirement
+from app.cohorts import register_profile_provider
 from app.contentfiles import ContentError, ContentErrors
 from app.dashboard import Panel, register_panel
 from app.navigation import NavItem, register_nav
@@ -209,6 +211,7 @@ def init_app(app: Flask) -> None:
         register_panel(app, panel)
     register_requirement(app, "counsellor", "screening_passed", lambda: _l("Screening passed"),
                          screening_requirement, order=10)
+    register_profile_provider(app, weakest_dimensions)
     account_deleting.connect(_on_deleting)
     account_exporting.connect(_on_exporting)
     app.cli.add_command(screening_cli)

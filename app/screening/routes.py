@@ -392,13 +392,18 @@ def reports_csv():
         writer.writerow(["vignette_best_reply", rate.key, rate.answered, _num(rate.best), _num(rate.acceptable)])
     for name, composition in (("languages", report.languages), ("background", report.backgrounds)):
         for group in composition.groups:
-            writer.writerow([name, group.label, group.count, "", ""])
+            writer.writerow([name, _cell(group.label), group.count, "", ""])
         if composition.other is not None:
             writer.writerow([name, f"other groups under {services.MIN_GROUP} or not stated", composition.other, "", ""])
     for row in services.agreement(_scope()):
         writer.writerow(["agreement_kappa", row.criterion, row.pairs, _num(row.kappa), _num(row.exact)])
     return Response(buffer.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=hulpmix-screening-report.csv"})
+
+
+def _cell(text: str) -> str:
+    """Text typed by applicants, made safe for spreadsheets (no formulas)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _num(value) -> str:

@@ -57,7 +57,7 @@ def _score_all(page: Page, level_index: int) -> None:
     groups = page.locator("fieldset.rubric-criterion")
     for i in range(groups.count()):
         groups.nth(i).get_by_role("radio").nth(level_index).check()
-    page.get_by_role("button", name="Verstuur mijn beoordeling").click()
+    page.get_by_role("button", name="Scores inleveren").click()
     expect(page.get_by_text("Dank je: je beoordeling is binnen.")).to_be_visible()
 
 

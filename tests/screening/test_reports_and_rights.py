@@ -157,3 +157,11 @@ def test_account_deletion_and_export_include_the_screening(client, reviewed, coo
     assert response.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Application)) == 0
     assert db.session.scalar(select(func.count()).select_from(Assessment)) == 0
+
+
+def test_training_reads_the_profile_through_app_cohorts(submitted):
+    from app.cohorts import weakest_dimensions as from_cohorts
+
+    application = submitted()
+    assert from_cohorts(application.user, 2) == weakest_dimensions(application.user, 2)
+    assert len(from_cohorts(application.user, 2)) == 2
