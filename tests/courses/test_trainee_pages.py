@@ -137,6 +137,7 @@ def test_a_trainee_hands_in_an_assignment_once_until_it_is_reviewed(client, enro
     url = f"{BASE}/assignments/eerste-berichten-bij-twijfel"
     page = client.get(url).get_data(as_text=True)
     assert "dinsdagavond" in page and "<blockquote>" in page
+    assert "<p>is dit echt anoniem</p>" in page  # each chat message its own line
     empty = client.post(url, data={"text": "   "})
     assert "Schrijf je antwoord voordat je het inlevert." in empty.get_data(as_text=True)
     assert client.post(url, data={"text": "Hoi, fijn dat je er bent."}).status_code == 302
