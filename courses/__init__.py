@@ -67,15 +67,20 @@ def _calibration_requirement(user) -> RequirementResult:
 def _course_panel(user) -> Panel | None:
     from courses import services
 
-    mine = [c for c in services.courses().values() if services.may_take(user, c)]
-    if not mine:
+    # The course someone is enrolled in, or has started; an open course nobody started stays quiet.
+    found = []
+    for the_course in services.courses().values():
+        if not services.may_take(user, the_course):
+            continue
+        progress = services.progress_for(user, the_course)
+        if services.cohort_ids_for(user, the_course.key) or progress.records.last_activity is not None:
+            found.append((the_course, progress))
+    if not found:
         if user.has_role("trainee"):
             return Panel(_("Your course"), _("A trainer enrols you in a cohort from the intake list; then your "
                                              "course appears here."), tone="todo", order=20)
         return None
-    the_course = next((c for c in mine if c.key == "counsellor"), mine[0]) if not user.has_role("counsellor") \
-        else next((c for c in mine if c.key == "trainer"), mine[0])
-    progress = services.progress_for(user, the_course)
+    the_course, progress = next(((c, p) for c, p in found if not p.complete), found[0])
     if progress.complete:
         return Panel(localised(the_course.title), _("Completed: every module is finished."),
                      _("Open the course"), url_for("courses.course", course_key=the_course.key), tone="done", order=20)

@@ -653,6 +653,8 @@ def prompt_markdown(markdown: str) -> str:
     for line in markdown.splitlines():
         if line.startswith(">") and line.strip() != ">" and out and out[-1].startswith(">") and out[-1].strip() != ">":
             out.append(">")
+        elif re.match(r"^(- |\d+\. )", line) and out and out[-1].strip() and not re.match(r"^(- |\d+\. |\s)", out[-1]):
+            out.append("")  # Markdown needs a blank line before a list ("Let op:\n- ...")
         out.append(line)
     return "\n".join(out) + "\n"
 

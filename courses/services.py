@@ -578,7 +578,8 @@ def load_catalogue(found: dict[str, Course]) -> LoadReport:
                     0, module.title, f"{len(module.quiz.questions)}/{module.quiz.max_attempts}")
         for t_index, transcript in enumerate(the_course.calibration):
             wanted[(the_course.key, "calibration", "calibration", transcript.key)] = (
-                t_index, transcript.title, ",".join(f"{k}={v}" for k, v in sorted(transcript.reference_scores.items())))
+                t_index, transcript.title,
+                _digest(*(f"{k}={v}" for k, v in sorted(transcript.reference_scores.items()))))
     now = utcnow()
     for key, (position, title, digest) in wanted.items():
         item = existing.get(key)

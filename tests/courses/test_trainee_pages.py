@@ -137,9 +137,19 @@ def test_a_trainee_hands_in_an_assignment_once_until_it_is_reviewed(client, enro
     url = f"{BASE}/assignments/eerste-berichten-bij-twijfel"
     page = client.get(url).get_data(as_text=True)
     assert "dinsdagavond" in page and "<blockquote>" in page
+    assert "<p>is dit echt anoniem</p>" in page  # each chat message its own line
     empty = client.post(url, data={"text": "   "})
     assert "Schrijf je antwoord voordat je het inlevert." in empty.get_data(as_text=True)
     assert client.post(url, data={"text": "Hoi, fijn dat je er bent."}).status_code == 302
     twice = client.post(url, data={"text": "Nog een keer"}, follow_redirects=True)
     assert db.session.scalar(select(func.count()).select_from(AssignmentSubmission)) == 1
     assert "Wacht op beoordeling" in twice.get_data(as_text=True)
+
+
+def test_the_dashboard_shows_the_course_and_the_next_step(client, enrolled, signed_in):
+    trainee = enrolled()
+    sign_in_session(client, trainee)
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Counselortraining" in page and "0 van 8 modules afgerond." in page
+    signed_in("counsellor")  # the trainer course is open to counsellors, but not pushed on them
+    assert "Train-de-trainer" not in client.get("/dashboard").get_data(as_text=True)

@@ -147,7 +147,7 @@ def test_the_trainer_approves_or_returns_an_assignment(client, signed_in, make_c
     sign_in_session(client, trainer)
     assert "Noor" in client.get("/courses/reviews").get_data(as_text=True)
     page = client.get(f"/courses/reviews/{submission.id}").get_data(as_text=True)
-    assert "&lt;b&gt;welkom&lt;/b&gt;" in page and "Let op:" in page  # the guidance for the trainer
+    assert "&lt;b&gt;welkom&lt;/b&gt;" in page and "<p>Let op:</p>\n<ul>" in page  # the guidance, as a list
     no_comment = client.post(f"/courses/reviews/{submission.id}", data={"send_back": "1", "comments": ""})
     assert "Zeg wat beter kan als je een opdracht teruggeeft." in no_comment.get_data(as_text=True)
     client.post(f"/courses/reviews/{submission.id}", data={"send_back": "1", "comments": "Stel één vraag tegelijk."})
