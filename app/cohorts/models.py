@@ -26,6 +26,8 @@ class Cohort(db.Model):
     trainer = relationship("User", foreign_keys=[trainer_id])
     members: Mapped[list[CohortMember]] = relationship(back_populates="cohort", cascade="all, delete-orphan",
                                                        order_by="CohortMember.id")
+    sessions: Mapped[list[CohortSession]] = relationship(back_populates="cohort", cascade="all, delete-orphan",
+                                                         order_by="CohortSession.starts_at")
 
     @property
     def trainees(self):
@@ -43,6 +45,19 @@ class CohortMember(db.Model):
 
     cohort: Mapped[Cohort] = relationship(back_populates="members")
     user = relationship("User")
+
+
+class CohortSession(db.Model):
+    """A planned meeting of a cohort (online or in person), in order of time."""
+
+    __tablename__ = "cohort_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime]  # UTC
+    topic: Mapped[str] = mapped_column(String(200), default="")
+
+    cohort: Mapped[Cohort] = relationship(back_populates="sessions")
 
 
 class IntakeEntry(db.Model):

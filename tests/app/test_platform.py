@@ -8,7 +8,13 @@ from sqlalchemy import func, select
 
 from app import ConfigError, create_app
 from app.accounts.models import Institution, User
-from app.certification import RequirementResult, evaluate, meets_requirements, register_requirement
+from app.certification import (
+    RequirementRegistry,
+    RequirementResult,
+    evaluate,
+    meets_requirements,
+    register_requirement,
+)
 from app.config import ProductionConfig
 from app.content import render_markdown, render_user_text
 from app.extensions import db
@@ -175,7 +181,9 @@ def test_models_and_migrations_agree(app):
     assert diff == []
 
 
-def test_certification_requirements_register_in_any_order(app, make_user):
+def test_certification_requirements_register_in_any_order(app, make_user, monkeypatch):
+    # An empty registry: the features register their own requirements in create_app.
+    monkeypatch.setitem(app.extensions, "hulpmix.certification", RequirementRegistry())
     user = make_user("trainee")
     assert meets_requirements(user, "counsellor") is False  # nothing registered: never certified
     register_requirement(app, "counsellor", "course", "Course completed", lambda u: RequirementResult(True, evidence=("done",)), order=20)
