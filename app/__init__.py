@@ -48,11 +48,11 @@ def load_config(app: Flask, config: type | dict[str, Any] | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app import i18n, security
-    from app.extensions import csrf, db, limiter, login_manager, migrate
+    from app.extensions import csrf, db, include_in_migrations, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
-                     render_as_batch=True, compare_type=True)
+                     render_as_batch=True, compare_type=True, include_object=include_in_migrations)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "info"

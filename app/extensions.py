@@ -53,3 +53,11 @@ csrf = CSRFProtect()
 socketio = SocketIO()
 babel = Babel()
 limiter = Limiter(key_func=_limiter_key, default_limits=[])
+
+
+def include_in_migrations(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic's include_object: skip tables a feature manages by hand (such as a full-text
+    index and its shadow tables), listed by prefix in metadata.info."""
+    prefixes = tuple(Base.metadata.info.get("unmanaged_table_prefixes", ()))
+    table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", "")
+    return not (prefixes and reflected and compare_to is None and str(table or "").startswith(prefixes))

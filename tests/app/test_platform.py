@@ -175,8 +175,11 @@ def test_models_and_migrations_agree(app):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
+    from app.extensions import include_in_migrations
+
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True,
+                                                               "include_object": include_in_migrations})
         diff = compare_metadata(context, db.metadata)
     assert diff == []
 
