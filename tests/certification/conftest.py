@@ -11,12 +11,12 @@ from datetime import datetime
 import pytest
 
 from app.certification import (
-    RequirementRegistry,
     RequirementResult,
     register_activity,
     register_chat_counter,
     register_requirement,
     register_shadow_prerequisite,
+    registry,
 )
 from app.certification.models import Certificate
 from app.certification.services import register_founding
@@ -63,15 +63,13 @@ def training(app) -> Training:
 
 
 def register_training(app) -> Training:
-    """Requirements the tests control, in place of those the features registered
-    (certification's own requirements stay)."""
-    fresh = RequirementRegistry()
-    for requirements in app.extensions["hulpmix.certification"].requirements.values():
-        for requirement in requirements.values():
-            if getattr(requirement.check, "__module__", "").startswith("app.certification"):
-                fresh.register(requirement)
-    app.extensions["hulpmix.certification"] = fresh
+    """Replace the features' requirements (screening, courses, simulations register real
+    ones) by requirements the test controls; certification's own requirement stays."""
     state = Training()
+    found = registry(app).requirements
+    found["counsellor"].clear()
+    for key in [key for key in found["trainer"] if key != "counsellor_certificate"]:
+        del found["trainer"][key]
     for order, (key, label) in enumerate(COUNSELLOR_REQUIREMENTS.items()):
         register_requirement(app, "counsellor", key, label, state.check(key, label), order=10 + order)
     for order, (key, label) in enumerate(TRAINER_REQUIREMENTS.items()):

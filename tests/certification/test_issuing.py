@@ -251,3 +251,22 @@ def test_the_dutch_catalogue_of_certification_is_complete():
     with (ROOT / "app/certification/translations/nl/LC_MESSAGES/messages.po").open("rb") as handle:
         catalog = read_po(handle, locale="nl")
     assert [m.id for m in catalog if m.id and (m.fuzzy or not (m.string if isinstance(m.string, str) else all(m.string)))] == []
+
+
+def test_signing_off_twice_is_refused(client, make_user, certified_trainer, training):
+    trainee = make_user("trainee")
+    training.meet(trainee)
+    sign_in_session(client, certified_trainer)
+    assert client.post(f"/certification/people/{trainee.id}/counsellor/sign-off").status_code == 302
+    again = client.post(f"/certification/people/{trainee.id}/counsellor/sign-off?lang=en")
+    assert again.status_code == 409 and "signed off already" in again.get_data(as_text=True)
+    assert _count(SignOff) == 1
+
+
+def test_a_trainer_cannot_sign_off_themselves(client, certified_trainer, training):
+    training.meet(certified_trainer, "ttt_course", "calibration")
+    sign_in_session(client, certified_trainer)
+    response = client.post(f"/certification/people/{certified_trainer.id}/trainer/sign-off?lang=en")
+    assert response.status_code == 409
+    assert "You cannot sign off your own certificate." in response.get_data(as_text=True)
+    assert _count(SignOff) == 0
