@@ -2,13 +2,11 @@
 
 from pathlib import Path
 
-from flask import Flask, render_template_string
+from flask import Flask, render_template
 
-PAGE = (Path(__file__).parent / "bare_page.html").read_text(encoding="utf-8")
-
-app = Flask(__name__)
+app = Flask(__name__, template_folder=str(Path(__file__).parent))
 
 
 @app.route("/")
 def page():
-    return render_template_string(PAGE, title="Ruzie met je ouders")
+    return render_template("bare_page.html", title="Ruzie met je ouders")
