@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from app.certification import chats_done, evaluate_shadow
-from app.certification.services import certificates_of, setting, valid_certificate
+from app.certification.services import certificates_of, setting
 from app.timeutil import utcnow
 
 MODES = ("no", "shadow", "supervised", "live")
@@ -57,9 +57,11 @@ def live_gate(user, at: datetime | None = None) -> Gate:
     at = at or utcnow()
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return Gate("no", 0, "inactive")
-    certificate = valid_certificate(user, "counsellor", at)
+    # One query: every counsellor certificate issued by `at`, newest first.
+    history = [c for c in certificates_of(user, "counsellor") if c.issued_at <= at]
+    valid = [c for c in history if c.is_valid(at)]
+    certificate = max(valid, key=lambda c: c.expires_at) if valid else None
     if certificate is not None:
-        history = [c for c in certificates_of(user, "counsellor") if c.issued_at <= at]
         live = Gate("live", int(setting("LIVE_MAX_CHATS")), "live", certificate.id)
         if any(c.founding for c in history):
             return Gate(live.mode, live.max_chats, "founding", certificate.id)
@@ -69,9 +71,8 @@ def live_gate(user, at: datetime | None = None) -> Gate:
         if done < needed:
             return Gate("supervised", 1, "supervised", certificate.id, supervised_chats_left=needed - done)
         return live
-    earlier = [c for c in certificates_of(user, "counsellor") if c.issued_at <= at]
-    if earlier:
-        latest = earlier[0]
+    if history:
+        latest = history[0]
         return Gate("no", 0, "certificate_revoked" if latest.is_revoked else "certificate_expired", latest.id)
     if user.has_role("trainee"):
         prerequisites = evaluate_shadow(user)
