@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, url_for
 from flask_babel import lazy_gettext as _l
 
-from app.certification import register_requirement
+from app.certification import register_activity, register_requirement, register_shadow_prerequisite
 from app.dashboard import Panel, register_panel
 from app.navigation import NavItem, register_nav
 from app.signals import message_stored
@@ -37,6 +37,9 @@ def init_app(app: Flask) -> None:
     register_panel(app, _panel)
     register_requirement(app, "counsellor", "simulations", lambda: _l("Simulations passed"),
                          services.simulations_requirement, order=30)
+    register_shadow_prerequisite(app, "simulation_passed", lambda: _l("One simulation passed"),
+                                 services.one_simulation_passed, order=30)
+    register_activity(app, "simulations_passed", lambda: _l("Simulations passed"), services.simulations_passed_since)
     message_stored.connect(services.on_message_stored, weak=False)
     app.cli.add_command(cli.group)
 

@@ -10,7 +10,7 @@ from statistics import median
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import audit
 from app.assessment import Annotation, Assessment, get_rubric, submit_assessment
@@ -344,3 +344,18 @@ def scenario_title(key: str, lang: str = "nl") -> str:
 
 def requirement_enabled() -> bool:
     return bool(current_app.config.get("SIMULATIONS_REQUIREMENT", True))
+
+
+def one_simulation_passed(user) -> RequirementResult:
+    """Shadow mode needs at least one simulation passed (with the course passed)."""
+    passed = db.session.scalar(select(func.count()).select_from(Simulation).where(
+        Simulation.trainee_id == user.id, Simulation.passed.is_(True)))
+    if passed:
+        return RequirementResult(True, evidence=(_("%(n)d simulation(s) passed", n=passed),))
+    return RequirementResult(False, _("pass a simulation first"))
+
+
+def simulations_passed_since(user, since) -> int:
+    """Renewal counts recent activity: simulations passed (assessed) since `since`."""
+    return int(db.session.scalar(select(func.count()).select_from(Simulation).where(
+        Simulation.trainee_id == user.id, Simulation.passed.is_(True), Simulation.assessed_at >= since)) or 0)

@@ -229,3 +229,20 @@ def test_certification_needs_three_passed_by_two_trainers_one_high_risk(app, mak
     assert not result.met and "trainer" in result.missing and "hoog risico" in result.missing
     _passed(second, trainee, high)
     assert services.simulations_requirement(trainee).met
+
+
+def test_a_passed_simulation_opens_shadow_mode_and_counts_for_renewal(app, make_user):
+    from datetime import timedelta
+
+    from app.certification import count_activities, evaluate_shadow
+    from app.timeutil import utcnow
+
+    trainee, trainer = make_user("trainee"), make_user("trainer")
+    shadow = dict((req.key, result) for req, result in evaluate_shadow(trainee))
+    assert shadow["simulation_passed"].met is False
+    _passed(trainer, trainee, next(iter(scenarios())))
+    shadow = dict((req.key, result) for req, result in evaluate_shadow(trainee))
+    assert shadow["simulation_passed"].met is True
+    counted = dict((activity.key, n) for activity, n in count_activities(trainee, utcnow() - timedelta(days=365)))
+    assert counted["simulations_passed"] == 1
+    assert dict((a.key, n) for a, n in count_activities(trainee, utcnow() + timedelta(days=1)))["simulations_passed"] == 0
