@@ -51,6 +51,7 @@ extract: install
 
 db: install
 	$(FLASK) db upgrade
+	$(FLASK) live_help load
 
 demo: install
 	$(FLASK) hulpmix seed-demo
@@ -60,6 +61,7 @@ lint: install
 
 serve: setup
 	HULPMIX_ENV=production $(FLASK) db upgrade
+	HULPMIX_ENV=production $(FLASK) live_help load
 	HULPMIX_ENV=production $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 clean:

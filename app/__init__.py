@@ -48,11 +48,11 @@ def load_config(app: Flask, config: type | dict[str, Any] | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app import i18n, security
-    from app.extensions import csrf, db, limiter, login_manager, migrate
+    from app.extensions import csrf, db, include_in_migrations, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
-                     render_as_batch=True, compare_type=True)
+                     render_as_batch=True, compare_type=True, include_object=include_in_migrations)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "info"
@@ -63,7 +63,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_core(app: Flask) -> None:
-    from app import accounts, certification, conversations, dashboard, navigation, site
+    from app import accounts, certification, conversations, dashboard, navigation, screening, site
     from app.assessment import models as _assessment_models  # noqa: F401 - tables for migrations
     from app.cohorts import models as _cohort_models  # noqa: F401 - tables for migrations
     from app.templating import init_app as init_templating
@@ -74,6 +74,7 @@ def register_core(app: Flask) -> None:
     accounts.init_app(app)
     site.init_app(app)
     conversations.init_app(app)
+    screening.init_app(app)
     init_templating(app)
 
 
@@ -94,6 +95,7 @@ def register_socketio(app: Flask) -> None:
     config = app.config
     options: dict[str, Any] = {
         "message_queue": config.get("SOCKETIO_MESSAGE_QUEUE"),
+        "channel": config["SOCKETIO_CHANNEL"],
         "max_http_buffer_size": config["SOCKETIO_MAX_HTTP_BUFFER_SIZE"],
         "logger": False,
         "engineio_logger": bool(config.get("DEBUG")) and bool(os.environ.get("HULPMIX_ENGINEIO_LOG")),

@@ -47,6 +47,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE") or None
+    # Several Hulpmix installations may share one Redis: each keeps to its own channel and keys.
+    SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "hulpmix")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "hulpmix")
     # Largest Socket.IO packet accepted from a client (a chat message is at most 2,000 chars).
     SOCKETIO_MAX_HTTP_BUFFER_SIZE = 64 * 1024
     # Events a single socket may send per 10 seconds before it is told to slow down.

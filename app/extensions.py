@@ -7,7 +7,8 @@ from flask_migrate import Migrate
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -24,6 +25,20 @@ class Base(DeclarativeBase):
     )
 
 
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """The embedded default: enforce foreign keys (ON DELETE CASCADE works as on PostgreSQL),
+    write-ahead log so readers never wait for a writer, fsync at checkpoints only."""
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
 def _limiter_key() -> str:
     # Imported here: the key function runs per request, after the app is set up.
     from app.ratelimit import client_key
@@ -38,3 +53,11 @@ csrf = CSRFProtect()
 socketio = SocketIO()
 babel = Babel()
 limiter = Limiter(key_func=_limiter_key, default_limits=[])
+
+
+def include_in_migrations(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic's include_object: skip tables a feature manages by hand (such as a full-text
+    index and its shadow tables), listed by prefix in metadata.info."""
+    prefixes = tuple(Base.metadata.info.get("unmanaged_table_prefixes", ()))
+    table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", "")
+    return not (prefixes and reflected and compare_to is None and str(table or "").startswith(prefixes))

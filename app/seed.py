@@ -65,4 +65,7 @@ def seed_demo() -> list[User]:
             user.add_role(role)
         users.append(user)
     db.session.commit()
+    from app.certification.services import seed_demo_certificates
+
+    seed_demo_certificates(users)
     return users

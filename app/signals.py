@@ -16,3 +16,10 @@ account_exporting = _signals.signal("account-exporting")
 
 # sender: the User whose roles changed; kwargs: added, removed, actor.
 roles_changed = _signals.signal("roles-changed")
+
+# sender: the Participant who wrote; kwargs: payload (the stored message as clients see it).
+# Simulations answer with the scripted youth; live help checks for risk.
+message_stored = _signals.signal("message-stored")
+
+# sender: the Conversation that ended; kwargs: by ("counsellor", "youth", "trainer", "system").
+conversation_ended = _signals.signal("conversation-ended")

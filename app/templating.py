@@ -27,7 +27,21 @@ def asset_url(filename: str) -> str:
     return url_for("static", filename=filename, v=version)
 
 
+def chat_time(iso: str) -> str:
+    """A message time (ISO, UTC, as clients get it) as hours and minutes in Europe/Amsterdam."""
+    from datetime import datetime
+
+    from flask_babel import format_time
+
+    try:
+        moment = datetime.fromisoformat(iso.rstrip("Z"))
+    except (AttributeError, ValueError):
+        return ""
+    return format_time(moment, "HH:mm")
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["chat_time"] = chat_time
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["user_text"] = render_user_text
     app.jinja_env.globals["asset_url"] = asset_url

@@ -281,6 +281,26 @@ def signed_in(client, make_user) -> Callable[..., User]:
     return make
 
 
+class FreshContextSocketClient:
+    """Flask-SocketIO's test client, each call in its own app context (as a real server
+    handles each event), so handlers never share the test's database session."""
+
+    def __init__(self, app, inner) -> None:
+        self._app = app
+        self._inner = inner
+
+    def __getattr__(self, name):
+        attr = getattr(self._inner, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args, **kwargs):
+            with self._app.app_context():
+                return attr(*args, **kwargs)
+
+        return call
+
+
 @pytest.fixture
 def socket_client(app, client):
     """A Socket.IO test client on /chat that shares the Flask test client's login cookie."""
@@ -289,7 +309,9 @@ def socket_client(app, client):
     clients = []
 
     def connect(flask_client=None, **kwargs):
-        sc = socketio.test_client(app, namespace="/chat", flask_test_client=flask_client or client, **kwargs)
+        with app.app_context():
+            inner = socketio.test_client(app, namespace="/chat", flask_test_client=flask_client or client, **kwargs)
+        sc = FreshContextSocketClient(app, inner)
         clients.append(sc)
         return sc
 

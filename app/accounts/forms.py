@@ -11,7 +11,6 @@ from wtforms import (
     HiddenField,
     PasswordField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
 )
@@ -24,10 +23,9 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.accounts.models import STAFF_ROLES
-from app.formtools import choices
+from app.formtools import MultiCheckboxField, choices
 from app.languages import LANGUAGES, LEVELS
 
 PASSWORD_MIN = 10
@@ -143,11 +141,6 @@ class DeleteAccountForm(FlaskForm):
         validators=[DataRequired(message=_l("Please confirm."))],
     )
     submit = SubmitField(_l("Delete my account"))
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class AdminUserForm(FlaskForm):

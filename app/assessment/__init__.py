@@ -1,6 +1,6 @@
 """Assessment: the rubric files and scored assessments, one rubric for training and review."""
 
-from app.assessment.models import Assessment
+from app.assessment.models import Annotation, Assessment
 from app.assessment.rubric import Criterion, Rubric, get_rubric, load_rubric
 from app.assessment.services import (
     mean_absolute_difference,
@@ -10,6 +10,6 @@ from app.assessment.services import (
 )
 
 __all__ = [
-    "Assessment", "Criterion", "Rubric", "get_rubric", "load_rubric", "mean_absolute_difference",
+    "Annotation", "Assessment", "Criterion", "Rubric", "get_rubric", "load_rubric", "mean_absolute_difference",
     "median_scores", "quadratic_weighted_kappa", "submit_assessment",
 ]

@@ -48,3 +48,19 @@ class Assessment(db.Model):
     def mean(self) -> float | None:
         values = [int(v) for v in (self.scores or {}).values()]
         return sum(values) / len(values) if values else None
+
+
+class Annotation(db.Model):
+    """An assessor's remark on one message of a transcript (simulations and quality review)."""
+
+    __tablename__ = "annotations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_type: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[int] = mapped_column(index=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author = relationship("User")

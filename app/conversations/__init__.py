@@ -1,12 +1,31 @@
-"""The chat primitive shared by simulations and live help: sockets now, conversations next."""
+"""The chat primitive shared by simulations and live help: conversations, messages, the /chat namespace."""
 
 from __future__ import annotations
 
 from flask import Flask
 
 from app.conversations.events import ChatNamespace
-from app.conversations.models import ConnectedSocket
-from app.conversations.services import NAMESPACE, disconnect_user
+from app.conversations.models import (
+    PHASES,
+    ConnectedSocket,
+    Conversation,
+    ConversationNote,
+    Message,
+    Participant,
+    PhaseMark,
+)
+from app.conversations.services import (
+    NAMESPACE,
+    ChatError,
+    NewParticipant,
+    disconnect_user,
+    end_conversation,
+    history,
+    mark_phase,
+    phase_timeline,
+    post_message,
+    start_conversation,
+)
 from app.signals import sessions_ended
 
 
@@ -22,5 +41,8 @@ def register_namespace(socketio, app: Flask) -> None:
     socketio.on_namespace(ChatNamespace(NAMESPACE, events_per_10s=app.config["SOCKETIO_EVENTS_PER_10S"]))
 
 
-__all__ = ["NAMESPACE", "ChatNamespace", "ConnectedSocket", "disconnect_user", "init_app",
-           "register_namespace"]
+__all__ = [
+    "NAMESPACE", "PHASES", "ChatError", "ChatNamespace", "ConnectedSocket", "Conversation", "ConversationNote",
+    "Message", "NewParticipant", "Participant", "PhaseMark", "disconnect_user", "end_conversation", "history",
+    "init_app", "mark_phase", "phase_timeline", "post_message", "register_namespace", "start_conversation",
+]

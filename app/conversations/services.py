@@ -1,17 +1,50 @@
-"""Socket bookkeeping: remember a signed-in user's sockets and close them on the server."""
+"""Conversation rules: store a message, then acknowledge it; number messages per conversation;
+ignore repeated client ids; deliver to the room; resume after a reconnect. And socket
+bookkeeping: remember a signed-in user's sockets so the server can close them."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+import hashlib
+import secrets
+from dataclasses import dataclass
 
-from app.conversations.models import ConnectedSocket
+from flask import current_app
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.conversations.models import (
+    PHASES,
+    ConnectedSocket,
+    Conversation,
+    Message,
+    Participant,
+    PhaseMark,
+)
 from app.extensions import db, socketio
+from app.signals import conversation_ended, message_stored
+from app.timeutil import utcnow
 
 NAMESPACE = "/chat"
+MAX_MESSAGE_LENGTH = 2000
+HISTORY_LIMIT = 1000
 
 
+class ChatError(Exception):
+    """A refused chat action; `code` is what the client gets in its acknowledgement."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(detail or code)
+        self.code = code
+        self.detail = detail
+
+
+# --- rooms and sockets -------------------------------------------------------------------
 def user_room(user_id: int) -> str:
     return f"user:{user_id}"
+
+
+def conversation_room(conversation_id: int) -> str:
+    return f"conversation:{conversation_id}"
 
 
 def remember_socket(sid: str, user_id: int) -> None:
@@ -33,3 +66,186 @@ def disconnect_user(user_id: int) -> int:
     db.session.execute(delete(ConnectedSocket).where(ConnectedSocket.user_id == user_id))
     db.session.commit()
     return len(sids)
+
+
+# --- conversations -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class NewParticipant:
+    side: str
+    display_name: str
+    user_id: int | None = None
+    is_bot: bool = False
+    can_write: bool = True
+    with_token: bool = False  # a participant without an account gets a resume token
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_conversation(kind: str, people: list[NewParticipant]) -> tuple[Conversation, dict[int, str]]:
+    """Create a conversation; returns it and the resume tokens of token participants by index."""
+    conversation = Conversation(kind=kind, status="active")
+    tokens: dict[int, str] = {}
+    for index, person in enumerate(people):
+        token_hash = None
+        if person.with_token:
+            tokens[index] = secrets.token_urlsafe(32)
+            token_hash = hash_token(tokens[index])
+        conversation.participants.append(Participant(
+            user_id=person.user_id, side=person.side, display_name=person.display_name[:60],
+            is_bot=person.is_bot, can_write=person.can_write, resume_token_hash=token_hash))
+    db.session.add(conversation)
+    db.session.flush()
+    return conversation, tokens
+
+
+def participant_by_token(token: str | None) -> Participant | None:
+    if not token or len(token) > 200:
+        return None
+    return db.session.scalar(select(Participant).where(Participant.resume_token_hash == hash_token(token),
+                                                       Participant.left_at.is_(None)))
+
+
+def message_payload(message: Message | dict, author: str = "") -> dict:
+    """What clients receive for a message (the same shape live and in history)."""
+    row = message if isinstance(message, dict) else {
+        "id": message.id, "seq": message.seq, "conversation_id": message.conversation_id,
+        "client_id": message.client_id, "side": message.side, "kind": message.kind,
+        "body": message.body, "created_at": message.created_at, "participant_id": message.participant_id,
+    }
+    created = row["created_at"]
+    return {
+        "conversation_id": row["conversation_id"], "id": row["id"], "seq": row["seq"],
+        "client_id": row["client_id"], "side": row["side"], "kind": row["kind"], "body": row["body"],
+        "author": author, "participant_id": row["participant_id"],
+        "at": created.isoformat(timespec="milliseconds") + "Z",
+    }
+
+
+def clean_body(body: object) -> str:
+    if not isinstance(body, str):
+        raise ChatError("invalid", "a message is text")
+    text = body.replace("\r\n", "\n").strip()
+    if not text:
+        raise ChatError("empty", "an empty message is not sent")
+    limit = current_app.config.get("CHAT_MAX_MESSAGE_LENGTH", MAX_MESSAGE_LENGTH)
+    if len(text) > limit:
+        raise ChatError("too_long", f"at most {limit} characters")
+    return text
+
+
+def clean_client_id(client_id: object) -> str | None:
+    if client_id is None:
+        return None
+    if not isinstance(client_id, str) or not 1 <= len(client_id) <= 64 or not client_id.replace("-", "").isalnum():
+        raise ChatError("invalid", "client_id is 1-64 letters, digits or dashes")
+    return client_id
+
+
+def post_message(participant: Participant, body: object, *, client_id: object = None,
+                 kind: str = "text") -> tuple[dict, bool]:
+    """Store a message, numbered, in one short transaction; returns (payload, duplicate).
+
+    A repeated client id from the same participant returns the stored message unchanged.
+    Raises ChatError (ended, empty, too_long, invalid, read_only).
+    """
+    text = clean_body(body)
+    cid = clean_client_id(client_id)
+    if not participant.can_write:
+        raise ChatError("read_only", "observers read along without writing")
+    conversation_id = participant.conversation_id
+    if cid is not None:
+        existing = _existing(conversation_id, participant.id, cid)
+        if existing is not None:
+            return message_payload(existing, participant.display_name), True
+    now = utcnow()
+    try:
+        seq = db.session.execute(
+            update(Conversation).where(Conversation.id == conversation_id, Conversation.status != "ended")
+            .values(last_seq=Conversation.last_seq + 1).returning(Conversation.last_seq)
+            .execution_options(synchronize_session=False)
+        ).scalar()
+        if seq is None:
+            db.session.rollback()
+            raise ChatError("ended", "this conversation has ended")
+        row = {"conversation_id": conversation_id, "seq": seq, "participant_id": participant.id,
+               "client_id": cid, "side": participant.side, "kind": kind, "body": text, "created_at": now}
+        row["id"] = db.session.execute(insert(Message).values(**row).returning(Message.id)).scalar()
+        db.session.commit()
+    except IntegrityError:
+        # The same client id arrived twice at once: the other request stored it.
+        db.session.rollback()
+        existing = _existing(conversation_id, participant.id, cid) if cid else None
+        if existing is None:
+            raise
+        return message_payload(existing, participant.display_name), True
+    payload = message_payload(row, participant.display_name)
+    deliver(payload)
+    message_stored.send(participant, payload=payload)
+    return payload, False
+
+
+def _existing(conversation_id: int, participant_id: int, client_id: str) -> Message | None:
+    return db.session.scalar(select(Message).where(
+        Message.conversation_id == conversation_id, Message.participant_id == participant_id,
+        Message.client_id == client_id))
+
+
+def deliver(payload: dict) -> None:
+    socketio.emit("message", payload, to=conversation_room(payload["conversation_id"]), namespace=NAMESPACE)
+
+
+def history(conversation: Conversation, after_seq: object = 0, limit: int = HISTORY_LIMIT) -> list[dict]:
+    """Messages after `after_seq`, in order: what a reconnecting client missed."""
+    try:
+        after = max(0, int(after_seq or 0))
+    except (TypeError, ValueError):
+        raise ChatError("invalid", "after is a message number") from None
+    names = {p.id: p.display_name for p in conversation.participants}
+    rows = db.session.scalars(select(Message).where(Message.conversation_id == conversation.id, Message.seq > after)
+                              .order_by(Message.seq).limit(limit))
+    return [message_payload(m, names.get(m.participant_id, "")) for m in rows]
+
+
+def mark_phase(conversation: Conversation, participant: Participant | None, phase: str, *,
+               suggested: bool = False) -> PhaseMark:
+    if phase not in PHASES:
+        raise ChatError("invalid", f"phase is one of {', '.join(PHASES)}")
+    if not conversation.is_open:
+        raise ChatError("ended", "this conversation has ended")
+    if participant is not None and participant.side != "counsellor":
+        raise ChatError("forbidden", "only the counsellor marks phases")
+    mark = PhaseMark(conversation=conversation, phase=phase, at_seq=conversation.last_seq, suggested=suggested,
+                     marked_by=participant.id if participant else None)
+    if not suggested:
+        conversation.phase = phase
+    db.session.add(mark)
+    db.session.commit()
+    socketio.emit("phase", {"conversation_id": conversation.id, "phase": phase, "suggested": suggested,
+                            "at_seq": mark.at_seq}, to=conversation_room(conversation.id), namespace=NAMESPACE)
+    return mark
+
+
+def end_conversation(conversation: Conversation, by: str) -> None:
+    if not conversation.is_open:
+        return
+    conversation.status = "ended"
+    conversation.ended_at = utcnow()
+    conversation.ended_by = by
+    db.session.commit()
+    socketio.emit("ended", {"conversation_id": conversation.id, "by": by},
+                  to=conversation_room(conversation.id), namespace=NAMESPACE)
+    conversation_ended.send(conversation, by=by)
+
+
+def phase_timeline(conversation: Conversation) -> list[dict]:
+    """The phases in the order they were marked, with the message number where each began."""
+    return [{"phase": m.phase, "at_seq": m.at_seq, "suggested": m.suggested, "at": m.created_at}
+            for m in conversation.phase_marks]
+
+
+def active_conversation_ids(user_id: int) -> list[int]:
+    return list(db.session.scalars(
+        select(Participant.conversation_id).join(Conversation)
+        .where(Participant.user_id == user_id, Participant.left_at.is_(None), Conversation.status != "ended")))

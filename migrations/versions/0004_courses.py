@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0004_courses'
-down_revision = '0002_assessment_cohorts'
+down_revision = '0003_screening'
 branch_labels = None
 depends_on = None
 

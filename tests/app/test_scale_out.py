@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -25,12 +26,15 @@ REDIS_URL = "redis://127.0.0.1:6379/14"
 
 
 @pytest.fixture
-def redis_db():
+def redis_namespace():
+    """A key prefix and channel of our own: other test runs may share this Redis."""
     require_service(port_open("127.0.0.1", 6379), "Redis is not running on 127.0.0.1:6379")
+    prefix = f"hulpmix-test-{uuid.uuid4().hex[:10]}"
     client = redis.Redis.from_url(REDIS_URL)
-    client.flushdb()
-    yield client
-    client.flushdb()
+    yield prefix
+    for key in client.scan_iter(f"*{prefix}*"):
+        client.delete(key)
+    client.close()
 
 
 class Worker:
@@ -46,7 +50,7 @@ class Worker:
             stdout=self._log_file, stderr=subprocess.STDOUT,
         )
 
-    def wait_ready(self, seconds: float = 30) -> None:
+    def wait_ready(self, seconds: float = 120) -> None:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -70,12 +74,13 @@ class Worker:
 
 
 @pytest.fixture
-def workers(app, database_url, smtp_server, redis_db, tmp_path):
+def workers(app, database_url, smtp_server, redis_namespace, tmp_path):
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "FLASK"))},
         "HULPMIX_ENV": "production", "SECRET_KEY": "shared-secret-for-both-workers-" + "x" * 32,
         "SESSION_COOKIE_SECURE": "false", "DATABASE_URL": database_url,
         "SOCKETIO_MESSAGE_QUEUE": REDIS_URL, "RATELIMIT_STORAGE_URI": REDIS_URL,
+        "SOCKETIO_CHANNEL": redis_namespace, "RATELIMIT_KEY_PREFIX": redis_namespace,
         "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp_server.port), "PYTHONPATH": str(ROOT),
     }
     started = [Worker(env, tmp_path, "a"), Worker(env, tmp_path, "b")]

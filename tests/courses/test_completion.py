@@ -127,7 +127,8 @@ def test_the_trainer_course_is_open_to_counsellors_and_the_counsellor_course_is_
     assert client.get("/courses/trainer/calibration").status_code == 200
 
 
-def test_lessons_for_the_weakest_screening_dimensions_are_marked(app, client, enrolled, courses):
+def test_lessons_for_the_weakest_screening_dimensions_are_marked(app, client, enrolled, courses, monkeypatch):
+    monkeypatch.delitem(app.extensions, "hulpmix.profile_provider", raising=False)  # screening's own provider
     trainee = enrolled()
     calls = []
 
