@@ -70,6 +70,9 @@ def register_training(app) -> Training:
     found["counsellor"].clear()
     for key in [key for key in found["trainer"] if key != "counsellor_certificate"]:
         del found["trainer"][key]
+    # Shadow prerequisites and renewal activities of the features make way for the test's own.
+    app.extensions["hulpmix.certification.shadow"] = {}
+    app.extensions["hulpmix.certification.activity"] = {}
     for order, (key, label) in enumerate(COUNSELLOR_REQUIREMENTS.items()):
         register_requirement(app, "counsellor", key, label, state.check(key, label), order=10 + order)
     for order, (key, label) in enumerate(TRAINER_REQUIREMENTS.items()):
