@@ -101,7 +101,8 @@ def test_a_key_is_remembered_on_this_device_only_when_asked(page: Page, site):
     expect(page.get_by_text("wacht op een moderator")).to_be_visible()
     page.get_by_role("button", name="Voorgoed verwijderen").click()
     expect(page.get_by_role("heading", name="Je bericht is verwijderd")).to_be_visible()
-    assert page.evaluate("localStorage.getItem('hulpmix-forum-keys')") is None
+    # The page's deferred script forgets the key: wait for that, not for a fixed time.
+    page.wait_for_function("localStorage.getItem('hulpmix-forum-keys') === null")
     with site.app.app_context():
         assert db.session.get(ForumPost, int(post_id)).status == "deleted"
         db.session.remove()
