@@ -131,9 +131,9 @@ def simulation_for_conversation(conversation_id: int) -> Simulation | None:
 
 
 # --- the scripted youth's turn -------------------------------------------------------------
-def on_message_stored(participant: Participant, payload: dict, **_kwargs) -> None:
+def on_message_stored(participant, payload: dict, conversation_kind: str = "", **_kwargs) -> None:
     """Connected to app.signals.message_stored: the scripted youth answers the trainee."""
-    if participant.side != "counsellor" or payload.get("kind") != "text":
+    if conversation_kind != "simulation" or participant.side != "counsellor" or payload.get("kind") != "text":
         return
     sim = simulation_for_conversation(payload["conversation_id"])
     if sim is None or sim.mode != "scripted" or sim.status != "running":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from app.conversations.events import ChatNamespace
+from app.conversations.events import EXTRA_EVENTS_KEY, ChatNamespace, register_chat_event
 from app.conversations.models import (
     PHASES,
     ConnectedSocket,
@@ -18,7 +18,11 @@ from app.conversations.services import (
     NAMESPACE,
     ChatError,
     NewParticipant,
+    Sender,
+    conversation_room,
+    deliver,
     disconnect_user,
+    user_room,
     end_conversation,
     history,
     mark_phase,
@@ -38,11 +42,12 @@ def init_app(app: Flask) -> None:
 
 
 def register_namespace(socketio, app: Flask) -> None:
-    socketio.on_namespace(ChatNamespace(NAMESPACE, events_per_10s=app.config["SOCKETIO_EVENTS_PER_10S"]))
+    socketio.on_namespace(ChatNamespace(NAMESPACE, events_per_10s=app.config["SOCKETIO_EVENTS_PER_10S"],
+                                        extra_events=app.extensions.setdefault(EXTRA_EVENTS_KEY, {})))
 
 
 __all__ = [
     "NAMESPACE", "PHASES", "ChatError", "ChatNamespace", "ConnectedSocket", "Conversation", "ConversationNote",
-    "Message", "NewParticipant", "Participant", "PhaseMark", "disconnect_user", "end_conversation", "history",
+    "Message", "NewParticipant", "Sender", "conversation_room", "deliver", "register_chat_event", "user_room", "Participant", "PhaseMark", "disconnect_user", "end_conversation", "history",
     "init_app", "mark_phase", "phase_timeline", "post_message", "register_namespace", "start_conversation",
 ]

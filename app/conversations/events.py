@@ -19,6 +19,17 @@ from app.conversations.models import Conversation, Participant
 from app.extensions import db
 
 PARTICIPANTS_KEY = "participant_ids"
+SENDERS_KEY = "senders"  # conversation id -> Sender fields, remembered per socket after a check
+EXTRA_EVENTS_KEY = "hulpmix.chat_events"
+
+
+def register_chat_event(app, name: str, handler) -> None:
+    """Let a feature answer one more /chat event; `handler(data)` runs like an `on_` method
+    (request context, `current_user`, `request.sid`) and returns the acknowledgement."""
+    events = app.extensions.setdefault(EXTRA_EVENTS_KEY, {})
+    if name in events or hasattr(ChatNamespace, "on_" + name):
+        raise ValueError(f"the /chat event {name!r} exists already")
+    events[name] = handler
 
 
 def _error(code: str, detail: str = "") -> dict:
@@ -54,11 +65,40 @@ def _participant(data) -> tuple[Conversation | None, Participant | None, dict | 
     return conversation, participant, None
 
 
+def _sender(data) -> tuple[services.Sender | None, dict | None]:
+    """The sender for a message, from this socket's memory when it checked before; the write
+    itself verifies that the participant has not left since."""
+    conversation_id = _conversation_id(data)
+    if conversation_id is None:
+        return None, _error("invalid", "conversation_id is a positive number")
+    known = session.get(SENDERS_KEY, {}).get(str(conversation_id))
+    if known is not None:
+        return services.Sender(**known), None
+    conversation, participant, error = _participant(data)
+    if error:
+        return None, error
+    sender = services.Sender.of(participant)
+    if not sender.can_write:
+        return sender, None  # read-only places are checked every time: they may become writers
+    session.setdefault(SENDERS_KEY, {})[str(conversation_id)] = {
+        "id": sender.id, "conversation_id": sender.conversation_id, "side": sender.side,
+        "display_name": sender.display_name, "can_write": sender.can_write,
+        "conversation_kind": sender.conversation_kind}
+    return sender, None
+
+
+def forget_sender(conversation_id: int) -> None:
+    """Drop what this socket remembers of its place in a conversation (after a change of role)."""
+    session.get(SENDERS_KEY, {}).pop(str(conversation_id), None)
+
+
 class ChatNamespace(Namespace):
     """Rooms are joined here from the server-side identity, never from a name a client sends."""
 
-    def __init__(self, namespace: str = services.NAMESPACE, *, events_per_10s: int = 30) -> None:
+    def __init__(self, namespace: str = services.NAMESPACE, *, events_per_10s: int = 30,
+                 extra_events: dict | None = None) -> None:
         super().__init__(namespace)
+        self.extra_events = extra_events if extra_events is not None else {}
         self.events_per_10s = events_per_10s
         self._recent: dict[str, deque[float]] = {}
 
@@ -73,6 +113,9 @@ class ChatNamespace(Namespace):
             if len(window) >= self.events_per_10s:
                 return _error("rate_limited", "too many messages at once: wait a few seconds")
             window.append(now)
+            handler = self.extra_events.get(event)
+            if handler is not None:
+                return self.socketio._handle_event(handler, event, self.namespace, *args)
         return super().trigger_event(event, *args)
 
     def on_connect(self, auth=None):
@@ -123,13 +166,19 @@ class ChatNamespace(Namespace):
     def on_send(self, data):
         """Sent by a participant's client with `{conversation_id, client_id, body}`; the
         message is stored, then acknowledged with its number."""
-        conversation, participant, error = _participant(data)
-        if error:
-            return error
-        try:
-            payload, duplicate = services.post_message(participant, data.get("body"), client_id=data.get("client_id"))
-        except services.ChatError as exc:
-            return _error(exc.code, exc.detail)
+        for attempt in (1, 2):
+            sender, error = _sender(data)
+            if error:
+                return error
+            try:
+                payload, duplicate = services.post_message(sender, data.get("body"),
+                                                           client_id=data.get("client_id"))
+                break
+            except services.ChatError as exc:
+                if exc.code == "forbidden" and attempt == 1:
+                    forget_sender(sender.conversation_id)  # it left or rejoined: check afresh
+                    continue
+                return _error(exc.code, exc.detail)
         return {"ok": True, "seq": payload["seq"], "id": payload["id"], "at": payload["at"], "duplicate": duplicate}
 
     def on_sync(self, data):

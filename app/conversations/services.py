@@ -143,46 +143,68 @@ def clean_client_id(client_id: object) -> str | None:
     return client_id
 
 
-def post_message(participant: Participant, body: object, *, client_id: object = None,
+@dataclass(frozen=True)
+class Sender:
+    """What the write path needs to know of a participant; kept per socket so that a message
+    costs no membership look-up (the UPDATE below still checks the participant is in)."""
+
+    id: int
+    conversation_id: int
+    side: str
+    display_name: str
+    can_write: bool
+    conversation_kind: str
+
+    @classmethod
+    def of(cls, participant: Participant) -> Sender:
+        return cls(participant.id, participant.conversation_id, participant.side, participant.display_name,
+                   participant.can_write, participant.conversation.kind)
+
+
+def post_message(participant: Participant | Sender, body: object, *, client_id: object = None,
                  kind: str = "text") -> tuple[dict, bool]:
     """Store a message, numbered, in one short transaction; returns (payload, duplicate).
 
-    A repeated client id from the same participant returns the stored message unchanged.
-    Raises ChatError (ended, empty, too_long, invalid, read_only).
+    Two statements: the conversation's counter goes up (only while it is open and the sender
+    still takes part), then the row goes in. A repeated client id from the same participant
+    breaks the unique constraint, the transaction rolls back (the counter too) and the stored
+    message comes back unchanged. Raises ChatError (ended, empty, too_long, invalid, read_only,
+    forbidden).
     """
+    sender = participant if isinstance(participant, Sender) else Sender.of(participant)
     text = clean_body(body)
     cid = clean_client_id(client_id)
-    if not participant.can_write:
+    if not sender.can_write:
         raise ChatError("read_only", "observers read along without writing")
-    conversation_id = participant.conversation_id
-    if cid is not None:
-        existing = _existing(conversation_id, participant.id, cid)
-        if existing is not None:
-            return message_payload(existing, participant.display_name), True
+    conversation_id = sender.conversation_id
+    member = select(Participant.id).where(Participant.id == sender.id, Participant.left_at.is_(None)).exists()
     now = utcnow()
     try:
         seq = db.session.execute(
-            update(Conversation).where(Conversation.id == conversation_id, Conversation.status != "ended")
+            update(Conversation).where(Conversation.id == conversation_id, Conversation.status != "ended", member)
             .values(last_seq=Conversation.last_seq + 1).returning(Conversation.last_seq)
             .execution_options(synchronize_session=False)
         ).scalar()
         if seq is None:
             db.session.rollback()
-            raise ChatError("ended", "this conversation has ended")
-        row = {"conversation_id": conversation_id, "seq": seq, "participant_id": participant.id,
-               "client_id": cid, "side": participant.side, "kind": kind, "body": text, "created_at": now}
+            if cid is not None and (existing := _existing(conversation_id, sender.id, cid)) is not None:
+                return message_payload(existing, sender.display_name), True
+            still_in = db.session.scalar(select(member))
+            raise ChatError("ended" if still_in else "forbidden", "this conversation has ended" if still_in else "")
+        row = {"conversation_id": conversation_id, "seq": seq, "participant_id": sender.id,
+               "client_id": cid, "side": sender.side, "kind": kind, "body": text, "created_at": now}
         row["id"] = db.session.execute(insert(Message).values(**row).returning(Message.id)).scalar()
         db.session.commit()
     except IntegrityError:
-        # The same client id arrived twice at once: the other request stored it.
+        # This client id was stored before (a resend after a lost acknowledgement).
         db.session.rollback()
-        existing = _existing(conversation_id, participant.id, cid) if cid else None
+        existing = _existing(conversation_id, sender.id, cid) if cid else None
         if existing is None:
             raise
-        return message_payload(existing, participant.display_name), True
-    payload = message_payload(row, participant.display_name)
+        return message_payload(existing, sender.display_name), True
+    payload = message_payload(row, sender.display_name)
     deliver(payload)
-    message_stored.send(participant, payload=payload)
+    message_stored.send(participant, payload=payload, conversation_kind=sender.conversation_kind)
     return payload, False
 
 
