@@ -117,6 +117,8 @@ class TestingConfig(Config):
     MAIL_SERVER = "127.0.0.1"
     SERVER_NAME = "hulpmix.test"
     TWO_FACTOR_DEMO_BYPASS = False
+    LIVE_QUEUE_LOOP = False      # tests call live_help.chat.services.tick() themselves
+    LIVE_BROADCAST_SECONDS = 0   # every queue change is told at once
 
 
 class ProductionConfig(Config):

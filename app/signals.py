@@ -23,3 +23,8 @@ message_stored = _signals.signal("message-stored")
 
 # sender: the Conversation that ended; kwargs: by ("counsellor", "youth", "trainer", "system").
 conversation_ended = _signals.signal("conversation-ended")
+
+# sender: the User of a /chat socket that opened or closed, or None for a participant without
+# an account; kwargs: sid, participant_ids (the token participants this socket speaks for).
+chat_socket_opened = _signals.signal("chat-socket-opened")
+chat_socket_closed = _signals.signal("chat-socket-closed")

@@ -84,7 +84,10 @@ def _coordinator_panel(user) -> Panel | None:
 
 
 def init_app(app: Flask) -> None:
+    from live_help import chat
+
     app.register_blueprint(bp)
+    chat.init_app(app)
     app.extensions["hulpmix.reach"] = reach.Counters()
     app.jinja_env.globals["way_in"] = way_in
     app.jinja_env.filters["help_day"] = lambda day: format_date(day, "EEEE d MMMM") if day else ""

@@ -17,6 +17,7 @@ from flask_socketio import Namespace, emit, join_room
 from app.conversations import services
 from app.conversations.models import Conversation, Participant
 from app.extensions import db
+from app.signals import chat_socket_closed, chat_socket_opened
 
 PARTICIPANTS_KEY = "participant_ids"
 SENDERS_KEY = "senders"  # conversation id -> Sender fields, remembered per socket after a check
@@ -135,6 +136,8 @@ class ChatNamespace(Namespace):
             return False
         for conversation_id in rooms:
             join_room(services.conversation_room(conversation_id))
+        chat_socket_opened.send(current_user._get_current_object() if current_user.is_authenticated else None,
+                                sid=request.sid, participant_ids=list(session.get(PARTICIPANTS_KEY, [])))
         emit("hello", {"user": current_user.display_name if current_user.is_authenticated else None,
                        "conversations": rooms})
         return None
@@ -144,6 +147,8 @@ class ChatNamespace(Namespace):
         self._recent.pop(request.sid, None)
         if current_user.is_authenticated:
             services.forget_socket(request.sid)
+        chat_socket_closed.send(current_user._get_current_object() if current_user.is_authenticated else None,
+                                sid=request.sid, participant_ids=list(session.get(PARTICIPANTS_KEY, [])))
 
     def on_ping_server(self, data=None):
         """Sent by a client to check its connection; answers with the server's time."""

@@ -81,6 +81,7 @@ def register_training(app) -> Training:
     register_shadow_prerequisite(app, "shadow_simulation", "One simulation passed",
                                  state.check("shadow_simulation", "One simulation passed"))
     register_activity(app, "simulations_passed", "Simulations passed", state.count_activity)
+    app.extensions.pop("hulpmix.certification.chat_counter", None)  # live help's own counter
     register_chat_counter(app, lambda user, since: state.chats.get(user.id, 0))
     return state
 

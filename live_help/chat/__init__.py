@@ -1,0 +1,69 @@
+"""Live chat with young people: queue, counsellor console, supervision, shadow mode."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+log = logging.getLogger(__name__)
+
+
+def _queue_loop(app: Flask) -> None:
+    """Every LIVE_TICK_SECONDS: offers that ran out, people who left, lost counsellors,
+    closing time, and the waiting-room figures. Runs in each worker; the rules are safe
+    to run twice."""
+    from app.extensions import db, socketio
+    from live_help.chat import services
+
+    while True:
+        socketio.sleep(app.config.get("LIVE_TICK_SECONDS", services.DEFAULTS["LIVE_TICK_SECONDS"]))
+        with app.app_context():
+            try:
+                services.tick()
+            except Exception:  # keep the loop alive; the next tick tries again
+                log.exception("live help tick failed")
+                db.session.rollback()
+            finally:
+                db.session.remove()
+
+
+def start_queue_loop(app: Flask) -> None:
+    state = app.extensions.setdefault("hulpmix.live_loop", {})
+    if state.get("started") or not app.config.get("LIVE_QUEUE_LOOP", True):
+        return
+    from app.extensions import socketio
+
+    state["started"] = True
+    socketio.start_background_task(_queue_loop, app)
+
+
+def init_app(app: Flask) -> None:
+    from app.certification import register_chat_counter
+    from app.signals import message_stored, sessions_ended
+    from live_help.chat import events, models, services  # noqa: F401 - models: tables for migrations
+    from live_help.chat.routes import bp
+
+    for key, value in services.DEFAULTS.items():
+        app.config.setdefault(key, value)
+    app.register_blueprint(bp)
+    events.init_app(app)
+    message_stored.connect(services.on_message_stored, weak=False)
+    sessions_ended.connect(_off_duty, weak=False)
+    register_chat_counter(app, services.chats_finished)
+
+    @app.before_request
+    def _start_loop_once():
+        start_queue_loop(app)
+
+
+def _off_duty(user, **_kwargs) -> None:
+    """Sessions ended (logout everywhere, revocation): no more offers for this person."""
+    from sqlalchemy import update
+
+    from app.extensions import db
+    from live_help.chat.models import CounsellorDuty
+
+    db.session.execute(update(CounsellorDuty).where(CounsellorDuty.user_id == user.id).values(available=False)
+                       .execution_options(synchronize_session=False))
+    db.session.commit()
