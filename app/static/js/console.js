@@ -101,6 +101,9 @@
     transports: ["websocket", "polling"],
     auth: root.dataset.token ? { token: root.dataset.token } : {}
   });
+  // Features (live help's waiting room and staff panel) use this same socket.
+  root.chatSocket = socket;
+  root.dispatchEvent(new CustomEvent("console:ready", { bubbles: true, detail: { socket: socket } }));
 
   function transmit(item) {
     socket.timeout(10000).emit("send", { conversation_id: conversationId, client_id: item.client_id, body: item.body },
