@@ -6,10 +6,9 @@ from __future__ import annotations
 import time
 
 from flask import Flask, current_app, render_template, request
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
 
