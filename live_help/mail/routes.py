@@ -322,10 +322,10 @@ def approvals():
     return render_template("live_help/mail/approvals.html", queue=services.approval_queue())
 
 
-@bp.route("/mail/goedkeuren/<int:message_id>", methods=["GET", "POST"])
+@bp.route("/mail/goedkeuren/<int:answer_id>", methods=["GET", "POST"])
 @roles_required("supervisor")
-def review(message_id: int):
-    message = db.session.get(MailMessage, message_id)
+def review(answer_id: int):
+    message = db.session.get(MailMessage, answer_id)
     if message is None or message.author != "counsellor":
         abort(404)
     gate, may = _approver_gate()
