@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from flask import Flask, current_app, render_template, request
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -20,6 +20,7 @@ from live_help import (
     reach,
 )
 from live_help.cli import live_help_cli
+from live_help.mail import bp as mail_bp  # the mail service (live_help/mail), with its tables
 from live_help.routes import bp
 
 COUNTED_ENDPOINTS_PREFIX = ("live_help.", "site.privacy")
@@ -83,11 +84,30 @@ def _coordinator_panel(user) -> Panel | None:
                  _("Opening hours and reach"), url_for("live_help.opening_hours"), order=40)
 
 
+# --- mail (live_help/mail) ---------------------------------------------------------------
+def _mail_panel(user) -> Panel | None:
+    if not user.has_role("admin", "counsellor", "supervisor"):
+        return None
+    from flask import url_for
+
+    from live_help.mail.services import approvals_waiting, waiting_count
+
+    waiting = waiting_count()
+    text = ngettext("%(num)d mail is waiting for an answer.", "%(num)d mails are waiting for an answer.", waiting)
+    if user.has_role("admin", "supervisor"):
+        approvals = approvals_waiting()
+        text += " " + ngettext("%(num)d answer is waiting for your approval.",
+                               "%(num)d answers are waiting for your approval.", approvals)
+    return Panel(_("Mail"), text, _("Open the mail inbox"), url_for("live_help_mail.inbox"),
+                 tone="todo" if waiting else "done", order=29)
+
+
 def init_app(app: Flask) -> None:
     from live_help import chat
 
     app.register_blueprint(bp)
     chat.init_app(app)
+    app.register_blueprint(mail_bp)
     app.extensions["hulpmix.reach"] = reach.Counters()
     app.jinja_env.globals["way_in"] = way_in
     app.jinja_env.filters["help_day"] = lambda day: format_date(day, "EEEE d MMMM") if day else ""
@@ -99,7 +119,10 @@ def init_app(app: Flask) -> None:
     register_nav(app, NavItem("live_help.chat_and_mail", lambda: _l("Chat and mail"), "youth", order=4))
     register_nav(app, NavItem("live_help.moderation", lambda: _l("Forum moderation"), "user",
                               roles=("counsellor", "supervisor"), order=30))
+    register_nav(app, NavItem("live_help_mail.inbox", lambda: _l("Mail inbox"), "user",
+                              roles=("counsellor", "supervisor"), order=29))
     register_panel(app, _moderation_panel)
+    register_panel(app, _mail_panel)
     register_panel(app, _coordinator_panel)
 
 
