@@ -59,5 +59,22 @@ def create_admin_command(email: str, display_name: str, password: str, instituti
     click.echo(f"{user.email} is an administrator. Two-factor login is set up at the first login.")
 
 
+@hulpmix.command("purge")
+@click.option("--days", type=int, default=None,
+              help="Delete youth data older than this many days (default LIVE_RETENTION_DAYS, 90).")
+def purge_command(days: int | None) -> None:
+    """Delete chat transcripts and mail older than the retention period; figures stay.
+    Run it daily (README: "Retention")."""
+    from flask import current_app
+
+    from app.retention import run_purges
+
+    days = int(current_app.config.get("LIVE_RETENTION_DAYS", 90) if days is None else days)
+    if days < 1:
+        raise click.BadParameter("at least 1 day", param_hint="--days")
+    for name, result in run_purges(utcnow(), days).items():
+        click.echo(f"{name}: {result}")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(hulpmix)

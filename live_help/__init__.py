@@ -42,7 +42,11 @@ def way_in() -> Markup:
     now = time.monotonic()
     hit = cache.get(key)
     if hit is None or now - hit[0] > WAY_IN_SECONDS:
-        html = Markup(render_template("live_help/_way_in.html", status=chat_status(utcnow())))  # noqa: S704
+        from live_help.chat.services import figures
+
+        status = chat_status(utcnow())
+        html = Markup(render_template("live_help/_way_in.html", status=status,  # noqa: S704
+                                      figures=figures() if status.is_open else None))
         hit = (now, html)
         cache[key] = hit
     return hit[1]

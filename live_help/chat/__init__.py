@@ -40,6 +40,8 @@ def start_queue_loop(app: Flask) -> None:
 
 def init_app(app: Flask) -> None:
     from app.certification import register_chat_counter
+    from app.retention import register_purge
+    from live_help.mail.services import purge as mail_purge
     from app.signals import message_stored, sessions_ended
     from live_help.chat import events, models, services  # noqa: F401 - models: tables for migrations
     from live_help.chat.routes import bp
@@ -51,6 +53,8 @@ def init_app(app: Flask) -> None:
     message_stored.connect(services.on_message_stored, weak=False)
     sessions_ended.connect(_off_duty, weak=False)
     register_chat_counter(app, services.chats_finished)
+    register_purge(app, "live chat", services.purge)
+    register_purge(app, "mail", lambda now, days: {"threads": mail_purge(now, days)})
 
     @app.before_request
     def _start_loop_once():

@@ -282,7 +282,8 @@ def staff_chat(request_id: int):
         readers=services.readers_of(conversation), transfer_form=transfer_form, block_form=forms.BlockForm(),
         note_form=forms.NoteForm(), registration=registration, shadow_form=shadow_form, action_form=forms.ActionForm(),
         notes=notes, drafts=drafts, quick_texts=quick_texts(_locale()), topics=help_content().topics.values(),
-        lang=_locale(), is_mine=chat_request.counsellor_id == current_user.id))
+        lang=_locale(), is_mine=chat_request.counsellor_id == current_user.id,
+        duty=services.duty_of(current_user.id), figures=services.figures()))
 
 
 def _mine_and_active(request_id: int) -> ChatRequest:

@@ -543,8 +543,8 @@ def requeue(request: ChatRequest, now: datetime | None = None) -> bool:
             participant.left_at = now
     db.session.commit()
     db.session.refresh(request)
-    _system(request, "De verbinding met je hulpverlener is verbroken. Je staat weer vooraan in de rij; "
-                     "een andere hulpverlener neemt het zo over.",
+    _system(request, "De verbinding met je counselor is verbroken. Je staat weer vooraan in de rij; "
+                     "een andere counselor neemt het zo over.",
             "The connection with your counsellor was lost. You are back at the front of the line; "
             "another counsellor will take over soon.")
     _emit("live_requeued", {"request_id": request.id, "conversation_id": request.conversation_id},

@@ -259,7 +259,7 @@ def test_many_starts_from_one_browser_are_refused_with_a_clear_message(app):
         services.leave(request)
     with pytest.raises(services.LiveError) as refused:
         start("N9", browser="c" * 30)
-    assert refused.value.code == "too_many" and "hour" in refused.value.message
+    assert refused.value.code == "too_many" and "uur" in refused.value.message
 
 
 def test_chat_closed_refuses_a_start_and_points_to_mail(app):
