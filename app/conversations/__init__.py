@@ -22,13 +22,13 @@ from app.conversations.services import (
     conversation_room,
     deliver,
     disconnect_user,
-    user_room,
     end_conversation,
     history,
     mark_phase,
     phase_timeline,
     post_message,
     start_conversation,
+    user_room,
 )
 from app.signals import sessions_ended
 

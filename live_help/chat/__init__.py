@@ -41,10 +41,10 @@ def start_queue_loop(app: Flask) -> None:
 def init_app(app: Flask) -> None:
     from app.certification import register_chat_counter
     from app.retention import register_purge
-    from live_help.mail.services import purge as mail_purge
     from app.signals import message_stored, sessions_ended
     from live_help.chat import events, models, services  # noqa: F401 - models: tables for migrations
     from live_help.chat.routes import bp
+    from live_help.mail.services import purge as mail_purge
 
     for key, value in services.DEFAULTS.items():
         app.config.setdefault(key, value)

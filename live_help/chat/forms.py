@@ -6,8 +6,16 @@ from __future__ import annotations
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.formtools import MultiCheckboxField, choices
 from app.languages import LANGUAGES
@@ -87,9 +95,14 @@ class EvaluationForm(FlaskForm):
         self.background.choices = choices([("", _l("Choose (optional)"))] + list(BACKGROUNDS.items()))
 
 
+def _at_least_one(form, field) -> None:
+    if not field.data:
+        raise ValidationError(_l("Choose at least one topic."))
+
+
 class RegistrationForm(FlaskForm):
-    topic_codes = MultiCheckboxField(_l("Topics of this chat"),
-                                     validators=[DataRequired(_l("Choose at least one topic."))])
+    # Not DataRequired: that marks every checkbox `required`, and the browser would ask for all.
+    topic_codes = MultiCheckboxField(_l("Topics of this chat"), validators=[_at_least_one])
     risk_level = SelectField(_l("Risk level"), validators=[DataRequired(_l("Choose the risk level."))])
     submit = SubmitField(_l("End the chat and register"))
 

@@ -28,7 +28,14 @@ from app.extensions import csrf, db
 from app.permissions import can, policy, public, roles_required
 from app.timeutil import utcnow
 from live_help.chat import forms, services
-from live_help.chat.models import QUEUED_STATUSES, ChatEvaluation, ChatRegistration, ChatRequest, CounsellorDuty, ShadowDraft
+from live_help.chat.models import (
+    QUEUED_STATUSES,
+    ChatEvaluation,
+    ChatRegistration,
+    ChatRequest,
+    CounsellorDuty,
+    ShadowDraft,
+)
 from live_help.chat.quick_texts import quick_texts
 from live_help.schedule import chat_status
 
@@ -36,7 +43,7 @@ bp = Blueprint("live_chat", __name__)
 
 BROWSER_COOKIE = "hm_chat"
 BROWSER_COOKIE_DAYS = 30
-TOKEN_KEY = "live_token"
+TOKEN_KEY = "live_token"  # noqa: S105 - the session key name, not a secret
 STAFF_ROLES = ("counsellor", "supervisor", "trainee")
 
 
