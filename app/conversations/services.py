@@ -227,7 +227,7 @@ def history(conversation: Conversation, after_seq: object = 0, limit: int = HIST
     names = {p.id: p.display_name for p in conversation.participants}
     rows = db.session.scalars(select(Message).where(Message.conversation_id == conversation.id, Message.seq > after)
                               .order_by(Message.seq).limit(limit))
-    return [message_payload(m, names.get(m.participant_id, "")) for m in rows]
+    return [message_payload(m, "" if m.side == "system" else names.get(m.participant_id, "")) for m in rows]
 
 
 def mark_phase(conversation: Conversation, participant: Participant | None, phase: str, *,

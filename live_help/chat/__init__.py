@@ -49,6 +49,7 @@ def init_app(app: Flask) -> None:
     for key, value in services.DEFAULTS.items():
         app.config.setdefault(key, value)
     app.register_blueprint(bp)
+    app.jinja_env.filters["chat_topic"] = _chat_topic
     events.init_app(app)
     message_stored.connect(services.on_message_stored, weak=False)
     sessions_ended.connect(_off_duty, weak=False)
@@ -59,6 +60,14 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _start_loop_once():
         start_queue_loop(app)
+
+
+def _chat_topic(key: str) -> str:
+    from flask_babel import get_locale
+
+    from live_help.chat.services import topic_titles
+
+    return topic_titles(key).get(str(get_locale() or "nl"), key)
 
 
 def _off_duty(user, **_kwargs) -> None:

@@ -288,7 +288,7 @@ def staff_chat(request_id: int):
         place=place, messages=history(conversation), my_chats=_my_chats(current_user.id),
         readers=services.readers_of(conversation), transfer_form=transfer_form, block_form=forms.BlockForm(),
         note_form=forms.NoteForm(), registration=registration, shadow_form=shadow_form, action_form=forms.ActionForm(),
-        notes=notes, drafts=drafts, quick_texts=quick_texts(_locale()), topics=help_content().topics.values(),
+        notes=notes, whispers=[n for n in notes if (n.meta or {}).get("kind") == "whisper"], drafts=drafts, quick_texts=quick_texts(_locale()), topics=help_content().topics.values(),
         lang=_locale(), is_mine=chat_request.counsellor_id == current_user.id,
         duty=services.duty_of(current_user.id), figures=services.figures()))
 

@@ -322,9 +322,20 @@ def dispatch(now: datetime | None = None) -> list[tuple[int, int]]:
     return offers
 
 
+def topic_titles(key: str) -> dict[str, str]:
+    """The category's title in both languages (clients pick the page's language)."""
+    from live_help.rendering import help_content
+
+    category = help_content().category(key) if key else None
+    if category is None:
+        return {"nl": "Iets anders" if key == "other" else key, "en": "Something else" if key == "other" else key}
+    return dict(category.title)
+
+
 def offer_payload(request: ChatRequest, expires: datetime | None = None) -> dict:
     return {"request_id": request.id, "nickname": request.nickname, "age_group": request.age_group,
-            "topic": request.topic, "language": request.language, "risk_level": request.risk_level,
+            "topic": request.topic, "topic_titles": topic_titles(request.topic), "language": request.language,
+            "risk_level": request.risk_level,
             "waited_seconds": int(request.waited_seconds),
             "expires_at": (expires or request.offer_expires_at or utcnow()).isoformat(timespec="seconds") + "Z"}
 
@@ -395,7 +406,7 @@ def _system(request: ChatRequest, text_nl: str, text_en: str) -> None:
     if youth is None:
         return
     body = text_nl if request.site_language == "nl" else text_en
-    post_message(Sender(youth.id, conversation.id, "system", "Hulpmix", True, "live"), body, kind="system")
+    post_message(Sender(youth.id, conversation.id, "system", "", True, "live"), body, kind="system")
 
 
 def _after_accept(request: ChatRequest, user) -> None:
@@ -632,7 +643,8 @@ def broadcast(now: datetime | None = None, *, force: bool = False) -> None:
 
 def queue_item(request: ChatRequest, position: int) -> dict:
     return {"request_id": request.id, "position": position, "nickname": request.nickname,
-            "age_group": request.age_group, "topic": request.topic, "language": request.language,
+            "age_group": request.age_group, "topic": request.topic, "topic_titles": topic_titles(request.topic),
+            "language": request.language,
             "risk_level": request.risk_level, "status": request.status,
             "offered_to": request.offered_to_id, "waited_seconds": int(request.waited_seconds)}
 

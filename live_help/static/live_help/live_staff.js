@@ -35,6 +35,7 @@
     if (!("Notification" in window) || Notification.permission !== "granted" || !document.hidden) { return; }
     try { new Notification(title, { body: body }); } catch (e) { /* not allowed here */ }
   }
+  function topic(o) { return (o.topic_titles && o.topic_titles[document.documentElement.lang]) || o.topic || ""; }
   function chatUrl(id) { return panel ? panel.dataset.chatUrl.replace(/0$/, String(id)) : "#"; }
 
   // --- duty, offers, queue ------------------------------------------------------------
@@ -77,7 +78,7 @@
       var li = el("li", "offer" + (o.risk_level !== "none" ? " offer-risk" : ""));
       li.dataset.offer = o.request_id;
       li.appendChild(el("strong", "", t.offer));
-      var facts = [o.nickname, o.age_group, o.topic, o.language ? t.language + ": " + o.language : "",
+      var facts = [o.nickname, o.age_group, topic(o), o.language ? t.language + ": " + o.language : "",
                    o.risk_level !== "none" ? t.risk + ": " + o.risk_level : "", fill(t.waited, { m: Math.floor(o.waited_seconds / 60) })];
       li.appendChild(el("p", "", facts.filter(Boolean).join(" · ")));
       var yes = el("button", "button", t.accept);
@@ -99,7 +100,7 @@
       data.queue.forEach(function (r) {
         var tr = el("tr");
         tr.dataset.request = r.request_id;
-        [String(r.position), (r.nickname || "–") + " " + (r.age_group || ""), r.topic || "", r.language || "–",
+        [String(r.position), (r.nickname || "–") + " " + (r.age_group || ""), topic(r), r.language || "–",
          r.risk_level !== "none" ? r.risk_level : "–", Math.floor(r.waited_seconds / 60) + " min"].forEach(function (v) {
           tr.appendChild(el("td", "", v));
         });
@@ -126,7 +127,7 @@
     };
     socket.on("connect", hello);
     if (socket.connected) { hello(); }
-    socket.on("live_offer", function (o) { addOffer(o); beep(); notify(t.offer, [o.nickname, o.topic].filter(Boolean).join(" · ")); });
+    socket.on("live_offer", function (o) { addOffer(o); beep(); notify(t.offer, [o.nickname, topic(o)].filter(Boolean).join(" · ")); });
     socket.on("live_offer_gone", function (d) { removeOffer(d.request_id); });
     socket.on("live_duty", function (d) { showDuty(d.available); if (d.reason === "offer_expired") { errorBox.textContent = t.offer_expired; } });
     socket.on("live_queue", showQueue);
@@ -187,6 +188,8 @@
   var whispers = document.querySelector("[data-whispers]");
   socket.on("live_whisper", function (w) {
     if (!whispers || w.request_id !== requestId) { return; }
+    var card = document.querySelector("[data-whispers-card]");
+    if (card) { card.hidden = false; }
     var li = el("li");
     li.appendChild(el("strong", "", (t.whisper || "") + " (" + w.from + "): "));
     li.appendChild(document.createTextNode(w.body));
@@ -194,7 +197,12 @@
     beep();
   });
   var readers = document.querySelector("[data-readers]");
-  socket.on("live_reader", function (r) { if (r.request_id === requestId && readers) { readers.textContent = fill(t.reader, { name: r.name }); } });
+  socket.on("live_reader", function (r) {
+    if (r.request_id !== requestId) { return; }
+    if (readers) { readers.textContent = fill(t.reader, { name: r.name }); }
+    var card = document.querySelector("[data-whispers-card]");
+    if (card) { card.hidden = false; }
+  });
   socket.on("live_risk", function (r) {
     if (r.request_id !== requestId) { return; }
     var badge = document.querySelector("[data-risk-badge]");
