@@ -265,7 +265,7 @@ class Youth:
             async with http.post(url + "/api/chat/start", json=payload) as r:
                 answer = await r.json(content_type=None)
                 status = r.status
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+        except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
             self.error = f"start: {type(exc).__name__}"
             return
         if status != 200 or not answer.get("ok"):

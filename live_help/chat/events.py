@@ -147,6 +147,8 @@ def on_live_escalate(data=None):
     request, error = _request_for_staff(data)
     if error:
         return error
+    if request.counsellor_id != current_user.id or request.status != "active":
+        return _error("forbidden")
     services.escalate(request, current_user._get_current_object())
     return {"ok": True}
 

@@ -346,3 +346,16 @@ def test_the_public_widget_shows_live_figures(app, socket_client, counsellor):
     app.extensions.pop("hulpmix.way_in", None)
     page = app.test_client().get("/").get_data(as_text=True)
     assert "1 counselor is nu aan het werk." in page
+
+
+def test_one_click_escalation_alerts_the_supervisors(app, socket_client, counsellor, supervisor):
+    request, _token = start("Zorg")
+    sc = staff_socket(app, socket_client, counsellor("Sanne"))
+    sc.emit("live_accept", {"request_id": request.id}, namespace="/chat", callback=True)
+    boss = staff_socket(app, socket_client, supervisor)
+    assert sc.emit("live_escalate", {"request_id": request.id}, namespace="/chat", callback=True) == {"ok": True}
+    alert = events(boss, "live_alert")[-1]
+    assert alert == {"request_id": request.id, "risk_level": "acute", "source": "escalation", "categories": [],
+                     "status": "active"}
+    assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "chat.escalated")) == 1
