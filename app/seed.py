@@ -38,6 +38,9 @@ DEMO_ACCOUNTS = [
 ]
 
 
+DEMO_COHORT = "Demo: najaar 2026"
+
+
 def seed_institutions() -> dict[str, Institution]:
     found = {i.slug: i for i in db.session.scalars(select(Institution))}
     for slug, name, region in INSTITUTIONS:
@@ -68,4 +71,25 @@ def seed_demo() -> list[User]:
     from app.certification.services import seed_demo_certificates
 
     seed_demo_certificates(users)
+    seed_demo_cohort(users)
     return users
+
+
+def seed_demo_cohort(users: list[User]) -> None:
+    """The demo trainer's cohort with the demo trainee in it, so the trainee sees the course."""
+    from datetime import date
+
+    from app.cohorts.models import Cohort, CohortMember
+
+    trainer = next((u for u in users if u.has_role("trainer")), None)
+    trainee = next((u for u in users if u.has_role("trainee")), None)
+    if trainer is None or trainee is None:
+        return
+    cohort = db.session.scalar(db.select(Cohort).where(Cohort.trainer_id == trainer.id, Cohort.name == DEMO_COHORT))
+    if cohort is None:
+        cohort = Cohort(name=DEMO_COHORT, course_key="counsellor", trainer_id=trainer.id,
+                        institution_id=trainer.institution_id, starts_on=date(2026, 9, 1))
+        db.session.add(cohort)
+    if not any(m.user_id == trainee.id for m in cohort.members):
+        cohort.members.append(CohortMember(user_id=trainee.id))
+    db.session.commit()

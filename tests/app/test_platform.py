@@ -153,6 +153,12 @@ def test_seed_demo_is_idempotent(runner):
             "GGzE", "de Bascule"} <= names
     roles = {role for user in db.session.scalars(select(User)) for role in user.role_names}
     assert roles == {"applicant", "trainee", "counsellor", "trainer", "supervisor", "coordinator", "admin"}
+    # The demo trainee is in the demo trainer's cohort (once), so they see the course.
+    from app.cohorts.models import CohortMember
+
+    members = list(db.session.scalars(select(CohortMember)))
+    assert [m.user.email for m in members] == ["trainee@demo.hulpmix.nl"]
+    assert members[0].cohort.trainer.email == "trainer@demo.hulpmix.nl"
 
 
 def test_create_admin_makes_an_administrator(runner):
