@@ -69,6 +69,9 @@ class Config:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Only a request that changes the session sends it back: otherwise a file or a request still
+    # on its way answers with an older session and undoes a change (the language switch).
+    SESSION_REFRESH_EACH_REQUEST = False
     SESSION_COOKIE_NAME = "hulpmix_session"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"

@@ -51,8 +51,9 @@ def _parse(value) -> datetime | None:
 
 def enforce_session_timeouts():
     """Log out after the idle timeout or the absolute timeout, whichever comes first."""
-    if request.endpoint == "static" or not current_user.is_authenticated:
-        return None
+    endpoint = request.endpoint or ""
+    if endpoint == "static" or endpoint.endswith(".static") or not current_user.is_authenticated:
+        return None  # a file is no sign of activity, and must not write the session back
     now = utcnow()
     config = current_app.config
     login_at = _parse(session.get("login_at"))

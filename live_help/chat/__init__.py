@@ -42,7 +42,7 @@ def init_app(app: Flask) -> None:
     from app.certification import register_chat_counter
     from app.retention import register_purge
     from app.signals import message_stored, sessions_ended
-    from live_help.chat import events, models, services  # noqa: F401 - models: tables for migrations
+    from live_help.chat import events, forms, models, services  # noqa: F401 - models: tables for migrations
     from live_help.chat.routes import bp
     from live_help.mail.services import purge as mail_purge
 
@@ -50,6 +50,7 @@ def init_app(app: Flask) -> None:
         app.config.setdefault(key, value)
     app.register_blueprint(bp)
     app.jinja_env.filters["chat_topic"] = _chat_topic
+    app.jinja_env.filters["risk_label"] = lambda level: str(forms.RISK_LEVELS.get(level, level))
     events.init_app(app)
     message_stored.connect(services.on_message_stored, weak=False)
     sessions_ended.connect(_off_duty, weak=False)

@@ -207,3 +207,18 @@ def test_certification_requirements_register_in_any_order(app, make_user, monkey
 
 def test_health_check(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_static_files_never_write_the_session_back(app, make_user):
+    """A stylesheet that was requested before a language switch must not answer with the old
+    session after it (the cookie would switch the language back)."""
+    from tests.conftest import sign_in_session
+
+    client = app.test_client()
+    sign_in_session(client, make_user("counsellor"))
+    client.get("/dashboard")  # a page: the session is complete after it
+    for url in ("/static/css/hulpmix.css", "/static/live_help/live_help/chat.css"):
+        response = client.get(url)
+        response.close()
+        assert response.status_code == 200, url
+        assert "Set-Cookie" not in response.headers, url
