@@ -108,8 +108,9 @@ def prepare(database_url: str, counsellors: int) -> list[tuple[str, str]]:
     return found
 
 
-def database_check(database_url: str, client_ids: list[str]) -> dict:
-    """Every acknowledged client id stored exactly once?"""
+def database_check(database_url: str, client_ids: list[str], positions: dict[int, int]) -> dict:
+    """Every acknowledged client id stored exactly once? Do the positions the waiting young
+    people were told follow the queue's order (risk, then queued_at)? Who was overtaken?"""
     import sqlalchemy as sa
 
     engine = sa.create_engine(database_url)
@@ -117,10 +118,18 @@ def database_check(database_url: str, client_ids: list[str]) -> dict:
         rows = conn.execute(sa.text("SELECT client_id, count(*) FROM messages WHERE client_id = ANY(:ids) "
                                     "GROUP BY client_id"), {"ids": client_ids}).all()
         requests = dict(conn.execute(sa.text("SELECT status, count(*) FROM chat_requests GROUP BY status")).all())
+        queue = [r[0] for r in conn.execute(sa.text(
+            "SELECT id FROM chat_requests WHERE status IN ('waiting', 'offered') ORDER BY risk_rank DESC, queued_at, id"))]
+        # Waiting now, but in line before the last one who got a counsellor.
+        overtaken = conn.execute(sa.text(
+            "SELECT count(*) FROM chat_requests w WHERE w.status = 'waiting' AND w.queued_at < "
+            "(SELECT max(queued_at) FROM chat_requests WHERE status = 'active')")).scalar()
     engine.dispose()
     counts = {cid: n for cid, n in rows}
+    told = sorted(positions, key=positions.get)
     return {"stored_missing": sum(1 for cid in client_ids if cid not in counts),
-            "stored_twice": sum(1 for n in counts.values() if n > 1), "requests_by_status": requests}
+            "stored_twice": sum(1 for n in counts.values() if n > 1), "requests_by_status": requests,
+            "positions_follow_queue_order": told == queue, "overtaken_while_waiting": overtaken}
 
 
 # --- the server -----------------------------------------------------------------------------
@@ -162,7 +171,7 @@ class Stats:
         self.latencies: list[float] = []
         self.ack_errors: Counter = Counter()
         self.events: Counter = Counter()          # anything unusual, by name
-        self.sending = False
+        self.told_positions: dict[int, int] = {}  # request id -> live_status position
 
 
 def body_for(side: str, n: int) -> str:
@@ -402,14 +411,13 @@ async def run(url: str, accounts: list[tuple[str, str]], args) -> tuple[dict, St
     statuses = await asyncio.gather(*(y.sio.call("live_status", {}, namespace=NS, timeout=60) for y in waiting),
                                     return_exceptions=True)
     positions = [s.get("position") for s in statuses if isinstance(s, dict)]
-    in_order = [s.get("position") for y, s in sorted(zip(waiting, statuses, strict=True), key=lambda p: p[0].started_at)
-                if isinstance(s, dict)]
+    stats.told_positions = {y.request_id: s.get("position") for y, s in zip(waiting, statuses, strict=True)
+                            if isinstance(s, dict)}
     result["queue"] = {
         "waiting": len(waiting), "answers": len(positions),
         "positions_are_1_to_n": sorted(positions) == list(range(1, len(waiting) + 1)),
         "duplicates": sum(n - 1 for n in Counter(positions).values() if n > 1),
         "min": min(positions, default=None), "max": max(positions, default=None),
-        "follow_start_order": in_order == sorted(in_order),
         "statuses": dict(Counter(s.get("status") for s in statuses if isinstance(s, dict))),
         "pushed_position_matches": sum(1 for y, s in zip(waiting, statuses, strict=True)
                                        if isinstance(s, dict) and y.pushed_position == s.get("position")),
@@ -423,7 +431,6 @@ async def run(url: str, accounts: list[tuple[str, str]], args) -> tuple[dict, St
     by_conversation = {y.conversation_id: y for y in accepted}
     loops = []
     until = time.monotonic() + args.duration
-    stats.sending = True
     chats = 0
     for c in counsellors:
         for conversation_id in c.conversations:
@@ -465,14 +472,16 @@ def print_summary(r: dict) -> None:
           f"p99 {a['p99_ms']} ms, max {a['max_ms']} ms; seen via {a['via']}")
     print(f"  waiting: {q['waiting']}, live_status answered {q['answers']}, positions {q['min']}..{q['max']}, "
           f"1..n without gaps or doubles: {q['positions_are_1_to_n']}, doubles {q['duplicates']}, "
-          f"in start order: {q['follow_start_order']}, last pushed live_position equal: "
+          f"last pushed live_position equal: "
           f"{q['pushed_position_matches']}/{q['answers']}")
     print(f"  messages: {m['chats']} chats, {m['sent']} sent, {m['acked']} acked, {m['received']} received "
           f"({m['per_second']}/s); p50 {m['p50_ms']} ms, p95 {m['p95_ms']} ms, p99 {m['p99_ms']} ms, "
           f"max {m['max_ms']} ms; lost {m['lost']}, doubled {m['doubled']}, ack errors {m['ack_errors'] or 0}")
     d = r["database"]
     print(f"  database: acked but not stored {d['stored_missing']}, stored twice {d['stored_twice']}; "
-          f"requests {d['requests_by_status']}")
+          f"requests {d['requests_by_status']}; positions follow the queue order (risk, queued_at): "
+          f"{d['positions_follow_queue_order']}; waiting though in line before the last accepted: "
+          f"{d['overtaken_while_waiting']}")
     lag = r["generator_loop_lag"]
     print(f"  load generator event-loop lag: p50 {lag['p50_ms']} ms, p99 {lag['p99_ms']} ms, max {lag['max_ms']} ms")
     print(f"  events: {r['events']}")
@@ -513,7 +522,7 @@ def main() -> None:
             server.kill()
     result.update({"youths": args.youths, "counsellors": args.counsellors, "max_chats": args.max_chats,
                    "duration": args.duration, "workers": args.workers, "redis": bool(args.redis),
-                   "database": database_check(args.database_url, sorted(stats.acked)),
+                   "database": database_check(args.database_url, sorted(stats.acked), stats.told_positions),
                    "server_log": str(log_path),
                    "server_log_errors": sum(1 for line in log_path.read_text(errors="replace").splitlines()
                                             if "Traceback" in line or "[ERROR]" in line or "ERROR" in line)})
