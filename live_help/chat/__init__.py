@@ -76,8 +76,10 @@ def _off_duty(user, **_kwargs) -> None:
     from sqlalchemy import update
 
     from app.extensions import db
+    from live_help.chat import services
     from live_help.chat.models import CounsellorDuty
 
+    services._gates.pop(user.id, None)
     db.session.execute(update(CounsellorDuty).where(CounsellorDuty.user_id == user.id).values(available=False)
                        .execution_options(synchronize_session=False))
     db.session.commit()

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, delete, func, or_, select, text, update
+from sqlalchemy import and_, case, delete, func, or_, select, text, update
 
 from app import audit
 from app.accounts.models import User, UserLanguage
@@ -249,10 +249,31 @@ def _languages(user_ids: list[int]) -> dict[int, set[str]]:
 
 
 def _dispatch_lock() -> bool:
-    """One dispatcher at a time across workers (PostgreSQL); SQLite serialises writers anyway."""
+    """One dispatcher at a time across workers (PostgreSQL; SQLite serialises writers anyway).
+    A second one waits its turn, so a new chat is offered at once, not at the next tick."""
     if db.engine.dialect.name == "postgresql":
-        return bool(db.session.execute(text("SELECT pg_try_advisory_xact_lock(74201)")).scalar())
+        db.session.execute(text("SELECT pg_advisory_xact_lock(74201)"))
     return True
+
+
+_gates: dict[int, tuple[float, object]] = {}
+GATE_CACHE_SECONDS = 10.0
+
+
+def _cached_gate(user, now: datetime):
+    """The gate for offering (not for accepting, which asks it afresh): kept 10 s per
+    counsellor and process, so a dispatch with 125 counsellors on duty costs no 125 look-ups."""
+    hit = _gates.get(user.id)
+    moment = _time.monotonic()
+    if hit is not None and moment - hit[0] < GATE_CACHE_SECONDS:
+        return hit[1]
+    gate = live_gate(user, now)
+    _gates[user.id] = (moment, gate)
+    return gate
+
+
+def forget_gates() -> None:
+    _gates.clear()
 
 
 def dispatch(now: datetime | None = None) -> list[tuple[int, int]]:
@@ -271,18 +292,18 @@ def dispatch(now: datetime | None = None) -> list[tuple[int, int]]:
         return []
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([d.user_id for d in duties])))}
     load: dict[int, int] = {d.user_id: 0 for d in duties}
+    # One statement, so one snapshot: counted in two, a chat accepted in between (offered ->
+    # active) would be in neither, and a full counsellor would get one more offer.
+    owner = case((ChatRequest.status == "active", ChatRequest.counsellor_id), else_=ChatRequest.offered_to_id)
     for uid, count in db.session.execute(
-            select(ChatRequest.counsellor_id, func.count()).where(
-                ChatRequest.status == "active", ChatRequest.counsellor_id.in_(list(load))).group_by(ChatRequest.counsellor_id)):
-        load[uid] += count
-    for uid, count in db.session.execute(
-            select(ChatRequest.offered_to_id, func.count()).where(
-                ChatRequest.status == "offered", ChatRequest.offered_to_id.in_(list(load))).group_by(ChatRequest.offered_to_id)):
+            select(owner, func.count()).where(or_(
+                and_(ChatRequest.status == "active", ChatRequest.counsellor_id.in_(list(load))),
+                and_(ChatRequest.status == "offered", ChatRequest.offered_to_id.in_(list(load))))).group_by(owner)):
         load[uid] += count
     capacity: dict[int, int] = {}
     for duty in duties:
         user = users.get(duty.user_id)
-        gate = live_gate(user, now) if user is not None else None
+        gate = _cached_gate(user, now) if user is not None else None
         if gate is not None and gate.mode in WORK_MODES:
             capacity[duty.user_id] = gate.max_chats - load[duty.user_id]
     free = {uid for uid, left in capacity.items() if left > 0}
@@ -366,7 +387,12 @@ def accept(user, request_id: int, now: datetime | None = None) -> ChatRequest:
     same moment, exactly one gets it; the other hears `taken`."""
     now = now or utcnow()
     _lock_duty(user.id)  # one accept at a time per counsellor, so the limit holds
-    gate = check_gate(user, now=now)
+    try:
+        gate = check_gate(user, now=now)
+    except LiveError:
+        db.session.rollback()
+        decline(user, request_id, now)  # an offer this person cannot take goes on at once
+        raise
     won = db.session.execute(
         update(ChatRequest).where(ChatRequest.id == request_id, ChatRequest.status.in_(QUEUED_STATUSES))
         .values(status="active", counsellor_id=user.id, accepted_at=now, offered_to_id=None,
@@ -446,6 +472,7 @@ def set_duty(user, available: bool, now: datetime | None = None) -> CounsellorDu
     supervise only."""
     now = now or utcnow()
     duty = _lock_duty(user.id)
+    _gates.pop(user.id, None)
     if available:
         gate = live_gate(user, now)
         if gate.mode in WORK_MODES:

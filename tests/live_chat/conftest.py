@@ -25,6 +25,7 @@ def open_all_day(app):
     db.session.commit()
     forget_cached()
     services.forget_handling_cache()
+    services.forget_gates()
     yield
     forget_cached()
 

@@ -296,3 +296,33 @@ def test_figures_for_the_public_widget(app, socket_client, counsellor):
                                                                callback=True)
     figures = services.figures()
     assert figures.on_duty == 1 and figures.waiting == 2
+
+
+def test_a_counsellor_with_one_chat_and_one_offer_gets_no_third(app, socket_client, counsellor):
+    sanne = staff_socket(app, socket_client, counsellor("Sanne"))  # live: 2 chats
+    sanne.emit("live_duty", {"available": True}, namespace="/chat", callback=True)
+    first, _t = start("Een")
+    sanne.emit("live_accept", {"request_id": first.id}, namespace="/chat", callback=True)
+    second, _t = start("Twee")
+    third, _t = start("Drie")
+    offered = [o["request_id"] for o in events(sanne, "live_offer")]
+    assert offered == [first.id, second.id]
+    services.dispatch()
+    assert [o["request_id"] for o in events(sanne, "live_offer")] == [first.id, second.id]
+    db.session.expire_all()
+    assert db.session.get(ChatRequest, third.id).status == "waiting"
+
+
+def test_an_offer_the_counsellor_cannot_take_goes_on_at_once(app, socket_client, counsellor):
+    sanne = staff_socket(app, socket_client, counsellor("Sanne"))
+    sanne.emit("live_duty", {"available": True}, namespace="/chat", callback=True)
+    a, _t = start("A")
+    b, _t = start("B")
+    sanne.emit("live_accept", {"request_id": a.id}, namespace="/chat", callback=True)
+    extra, _t = start("Extra")
+    sanne.emit("live_accept", {"request_id": extra.id}, namespace="/chat", callback=True)  # takes from the queue
+    assert sanne.emit("live_accept", {"request_id": b.id}, namespace="/chat", callback=True)["error"] == "at_limit"
+    db.session.expire_all()
+    handed_back = db.session.get(ChatRequest, b.id)
+    assert handed_back.status == "waiting" and handed_back.offered_to_id is None
+    assert events(sanne, "live_offer_gone")[-1]["request_id"] == b.id
