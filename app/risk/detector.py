@@ -67,16 +67,34 @@ class RiskResult:
         return self.level != "none"
 
 
+def _combined(patterns: tuple[re.Pattern, ...]) -> re.Pattern | None:
+    """All patterns of a list as one alternation (None: search them one by one)."""
+    if not patterns:
+        return re.compile(r"(?!x)x")  # matches nothing
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
+    except re.error:
+        return None
+
+
 class RiskDetector:
     def __init__(self, lists: list[RiskList]) -> None:
         self.lists = lists
         friends = {f for risk_list in lists for f in risk_list.false_friends}
         # Longest first, so that a long false friend is removed before a shorter one inside it.
         self._false_friends = sorted(friends, key=len, reverse=True)
+        self._friends_re = re.compile(
+            r"(?<!\w)(?:" + "|".join(re.escape(p) for p in self._false_friends) + r")(?!\w)"
+        ) if friends else None
+        # One search per list first: most messages match no list, and then that is all it costs.
+        self._any = {r.key: _combined(r.patterns) for r in lists}
 
     def _without_false_friends(self, text: str) -> str:
-        for phrase in self._false_friends:
-            text = re.sub(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", " ", text)
+        if self._friends_re is None:
+            return text
+        previous = None
+        while previous != text:  # a removal can make a shorter false friend whole
+            previous, text = text, self._friends_re.sub(" ", text)
         return text
 
     def detect(self, text: str) -> RiskResult:
@@ -85,6 +103,9 @@ class RiskDetector:
         for variant in normalise(text):
             cleaned = self._without_false_friends(variant)
             for risk_list in self.lists:
+                quick = self._any[risk_list.key]
+                if quick is not None and not quick.search(cleaned):
+                    continue
                 for pattern in risk_list.patterns:
                     match = pattern.search(cleaned)
                     if match:
