@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Integer, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.conversations.models import (
@@ -177,23 +177,28 @@ def post_message(participant: Participant | Sender, body: object, *, client_id: 
     if not sender.can_write:
         raise ChatError("read_only", "observers read along without writing")
     conversation_id = sender.conversation_id
-    member = select(Participant.id).where(Participant.id == sender.id, Participant.left_at.is_(None)).exists()
     now = utcnow()
+    row = {"conversation_id": conversation_id, "participant_id": sender.id, "client_id": cid,
+           "side": sender.side, "kind": kind, "body": text, "created_at": now}
+    params = {"p_" + key: value for key, value in row.items()}
+    statements = _write_statements()
     try:
-        seq = db.session.execute(
-            update(Conversation).where(Conversation.id == conversation_id, Conversation.status != "ended", member)
-            .values(last_seq=Conversation.last_seq + 1).returning(Conversation.last_seq)
-            .execution_options(synchronize_session=False)
-        ).scalar()
+        connection = db.session.connection()
+        if connection.dialect.name == "postgresql":
+            # One round trip: the counter and the row in one statement.
+            stored = connection.execute(statements.counter_and_row, params).first()
+            seq, row["id"] = (stored.seq, stored.id) if stored is not None else (None, None)
+        else:
+            seq = connection.execute(statements.counter, params).scalar()
+            if seq is not None:
+                row["id"] = connection.execute(statements.row, {**params, "p_seq": seq}).scalar()
         if seq is None:
             db.session.rollback()
             if cid is not None and (existing := _existing(conversation_id, sender.id, cid)) is not None:
                 return message_payload(existing, sender.display_name), True
-            still_in = db.session.scalar(select(member))
+            still_in = db.session.scalar(select(_member(sender.id)))
             raise ChatError("ended" if still_in else "forbidden", "this conversation has ended" if still_in else "")
-        row = {"conversation_id": conversation_id, "seq": seq, "participant_id": sender.id,
-               "client_id": cid, "side": sender.side, "kind": kind, "body": text, "created_at": now}
-        row["id"] = db.session.execute(insert(Message).values(**row).returning(Message.id)).scalar()
+        row["seq"] = seq
         db.session.commit()
     except IntegrityError:
         # This client id was stored before (a resend after a lost acknowledgement).
@@ -206,6 +211,46 @@ def post_message(participant: Participant | Sender, body: object, *, client_id: 
     deliver(payload)
     message_stored.send(participant, payload=payload, conversation_kind=sender.conversation_kind)
     return payload, False
+
+
+def _member(participant_id: int):
+    return select(Participant.id).where(Participant.id == participant_id, Participant.left_at.is_(None)).exists()
+
+
+@dataclass(frozen=True)
+class _WriteStatements:
+    counter: object          # UPDATE ... RETURNING last_seq
+    row: object              # INSERT ... RETURNING id
+    counter_and_row: object  # both in one statement (PostgreSQL)
+
+
+_statements: list[_WriteStatements] = []
+
+
+def _write_statements() -> _WriteStatements:
+    """The write path's statements, built once with bound parameters: Core on the tables,
+    because building (and cache-keying) a statement per message costs more than running it.
+    Parameters are named `p_<column>`: a parameter named like a column of the UPDATE's table
+    would become one more SET."""
+    if _statements:
+        return _statements[0]
+    conversations, messages, participants = Conversation.__table__, Message.__table__, Participant.__table__
+    member = select(participants.c.id).where(participants.c.id == bindparam("p_participant_id"),
+                                             participants.c.left_at.is_(None)).exists()
+    counter = (update(conversations)
+               .where(conversations.c.id == bindparam("p_conversation_id"), conversations.c.status != "ended", member)
+               .values(last_seq=conversations.c.last_seq + 1).returning(conversations.c.last_seq))
+    columns = ["participant_id", "client_id", "side", "kind", "body", "created_at"]
+    row = insert(messages).values({name: bindparam("p_" + name) for name in ["conversation_id", "seq", *columns]}) \
+        .returning(messages.c.id)
+    bumped = counter.cte("bumped")
+    both = insert(messages).from_select(
+        ["conversation_id", "seq", *columns],
+        select(bindparam("p_conversation_id", type_=Integer), bumped.c.last_seq,
+               *(bindparam("p_" + name, type_=messages.c[name].type) for name in columns)),
+    ).returning(messages.c.id, messages.c.seq)
+    _statements.append(_WriteStatements(counter, row, both))
+    return _statements[0]
 
 
 def _existing(conversation_id: int, participant_id: int, client_id: str) -> Message | None:

@@ -159,3 +159,19 @@ def test_a_participant_without_account_connects_with_its_resume_token(app, socke
     assert send(youth, conversation.id, "hallo?", "y-1")["ok"]
     stranger = socket_client(app.test_client(), auth={"token": "guessed-token"})
     assert not stranger.is_connected("/chat")
+
+
+def test_a_message_changes_only_the_conversations_counter(pair):
+    """The write path's statement names its parameters apart from the conversation's columns:
+    a message may not rewrite the conversation's kind or start time."""
+    from app.conversations import Conversation
+
+    cid, clients, _ = pair
+    before = db.session.get(Conversation, cid)
+    kind, created = before.kind, before.created_at
+    assert send(clients["youth"], cid, "hoi", "y-k")["ok"]
+    db.session.expire_all()
+    after = db.session.get(Conversation, cid)
+    assert (after.kind, after.created_at, after.last_seq) == (kind, created, 1)
+    stored = db.session.scalar(select(Message).where(Message.conversation_id == cid))
+    assert (stored.kind, stored.side, stored.body, stored.client_id) == ("text", "youth", "hoi", "y-k")
