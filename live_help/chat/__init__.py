@@ -39,7 +39,11 @@ def start_queue_loop(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
     from app.certification import register_chat_counter
+    from app.dashboard import register_panel
+    from app.navigation import NavItem, register_nav
     from app.retention import register_purge
     from app.signals import message_stored, sessions_ended
     from live_help.chat import events, forms, models, services  # noqa: F401 - models: tables for migrations
@@ -55,12 +59,38 @@ def init_app(app: Flask) -> None:
     message_stored.connect(services.on_message_stored, weak=False)
     sessions_ended.connect(_off_duty, weak=False)
     register_chat_counter(app, services.chats_finished)
+    register_nav(app, NavItem("live_chat.console", lambda: _l("Live chat"), "user",
+                              roles=("counsellor", "supervisor"), order=25))
+    register_nav(app, NavItem("live_chat.supervision", lambda: _l("Supervision"), "user",
+                              roles=("supervisor",), order=26))
+    register_panel(app, _live_panel)
     register_purge(app, "live chat", services.purge)
     register_purge(app, "mail", lambda now, days: {"threads": mail_purge(now, days)})
 
     @app.before_request
     def _start_loop_once():
         start_queue_loop(app)
+
+
+def _live_panel(user):
+    """The dashboard: the gate's answer and the queue, with the way to the console."""
+    if not user.has_role("counsellor", "supervisor", "trainee"):
+        return None
+    from flask import url_for
+    from flask_babel import gettext as _
+
+    from app.certification import live_gate
+    from app.dashboard import Panel
+    from live_help.chat.services import figures
+
+    gate = live_gate(user)
+    if gate.mode == "no" and not user.has_role("supervisor", "counsellor"):
+        return None
+    now = figures()
+    text = gate.message + " " + _("On duty: {on} · waiting: {w} · expected wait: {m} min").format(
+        on=now.on_duty, w=now.waiting, m=now.expected_minutes)
+    return Panel(_("Live chat"), text, _("Open the console"), url_for("live_chat.console"),
+                 tone="todo" if now.waiting and gate.mode in ("live", "supervised") else "default", order=20)
 
 
 def _chat_topic(key: str) -> str:

@@ -250,9 +250,10 @@ def _languages(user_ids: list[int]) -> dict[int, set[str]]:
 
 def _dispatch_lock() -> bool:
     """One dispatcher at a time across workers (PostgreSQL; SQLite serialises writers anyway).
-    A second one waits its turn, so a new chat is offered at once, not at the next tick."""
+    Not waiting for it: a waiting dispatcher would hold a pooled connection, and a burst of
+    starts would empty the pool. What another worker misses, its next tick offers."""
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(74201)"))
+        return bool(db.session.execute(text("SELECT pg_try_advisory_xact_lock(74201)")).scalar())
     return True
 
 
@@ -276,11 +277,32 @@ def forget_gates() -> None:
     _gates.clear()
 
 
+_dispatching = {"running": False, "again": False}
+
+
 def dispatch(now: datetime | None = None) -> list[tuple[int, int]]:
     """Offer waiting chats to free counsellors: risk first, then waiting time. A wished
     language goes to a counsellor who speaks it; only after LIVE_LANGUAGE_EXTRA_WAIT
-    seconds may anyone take it. Returns the (request id, counsellor id) offers made."""
-    now = now or utcnow()
+    seconds may anyone take it. Returns the (request id, counsellor id) offers made.
+
+    Within a worker, calls that arrive while one runs are folded into it: the running one goes
+    round once more, so a burst of starts costs a few rounds, not one per start."""
+    if _dispatching["running"]:
+        _dispatching["again"] = True
+        return []
+    _dispatching["running"] = True
+    offers: list[tuple[int, int]] = []
+    try:
+        while True:
+            _dispatching["again"] = False
+            offers += _dispatch_round(now or utcnow())
+            if not _dispatching["again"]:
+                return offers
+    finally:
+        _dispatching["running"] = False
+
+
+def _dispatch_round(now: datetime) -> list[tuple[int, int]]:
     if not _dispatch_lock():
         db.session.rollback()
         return []
