@@ -18,7 +18,7 @@ from app.signals import chat_socket_closed, chat_socket_opened
 from live_help.chat import services
 from live_help.chat.models import ChatRequest, ShadowDraft
 
-STAFF_ROLES = ("counsellor", "supervisor", "trainee", "admin")
+STAFF_ROLES = ("counsellor", "supervisor", "trainee")
 
 
 def _error(code: str, message: str = "") -> dict:
@@ -209,6 +209,11 @@ EVENTS = {
 
 # --- connections ------------------------------------------------------------------------------
 def _opened(user, sid: str, participant_ids: list[int], **_kwargs) -> None:
+    from flask import current_app
+
+    from live_help.chat import start_queue_loop
+
+    start_queue_loop(current_app._get_current_object())  # socket-only traffic also keeps time
     for pid in participant_ids:
         participant = db.session.get(Participant, pid)
         if participant is not None and participant.side == "youth" and participant.conversation.kind == "live":

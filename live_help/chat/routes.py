@@ -218,7 +218,7 @@ def forget():
 # --- staff -------------------------------------------------------------------------------------
 @policy("live_chat.view")
 def _may_view(user, chat_request: ChatRequest) -> bool:
-    if user.has_role("supervisor", "admin"):
+    if user.has_role("supervisor"):
         return True
     if chat_request.counsellor_id == user.id:
         return True
@@ -247,7 +247,7 @@ def _my_chats(user_id: int) -> list[ChatRequest]:
 
 
 @bp.route("/hulp/console")
-@roles_required(*STAFF_ROLES, "admin")
+@roles_required(*STAFF_ROLES)
 def console():
     gate = live_gate(current_user)
     duty = services.duty_of(current_user.id)
@@ -260,7 +260,7 @@ def console():
 
 
 @bp.route("/hulp/chat/<int:request_id>")
-@roles_required(*STAFF_ROLES, "admin")
+@roles_required(*STAFF_ROLES)
 def staff_chat(request_id: int):
     chat_request = _staff_request(request_id)
     conversation = db.session.get(Conversation, chat_request.conversation_id) if chat_request.conversation_id else None
@@ -372,7 +372,7 @@ def block(request_id: int):
 
 
 @bp.route("/hulp/chat/<int:request_id>/notitie", methods=["POST"])
-@roles_required(*STAFF_ROLES, "admin")
+@roles_required(*STAFF_ROLES)
 def note(request_id: int):
     chat_request = _staff_request(request_id)
     form = forms.NoteForm()
@@ -427,7 +427,7 @@ def invite_shadow(request_id: int):
 
 
 @bp.route("/hulp/supervisie")
-@roles_required("supervisor", "admin")
+@roles_required("supervisor")
 def supervision():
     running = list(db.session.scalars(select(ChatRequest).where(ChatRequest.status == "active")
                                       .order_by(ChatRequest.risk_rank.desc(), ChatRequest.accepted_at)))
@@ -439,11 +439,11 @@ def supervision():
 
 
 @bp.route("/hulp/gesprekken")
-@roles_required("counsellor", "supervisor", "admin")
+@roles_required("counsellor", "supervisor")
 def transcripts():
     query = select(ChatRequest).where(ChatRequest.status.not_in(QUEUED_STATUSES + ("active",)),
                                       ChatRequest.accepted_at.is_not(None))
-    if not current_user.has_role("supervisor", "admin"):
+    if not current_user.has_role("supervisor"):
         query = query.where(ChatRequest.counsellor_id == current_user.id)
     page = max(1, request.args.get("page", 1, type=int) or 1)
     rows = list(db.session.scalars(query.order_by(ChatRequest.ended_at.desc()).limit(50).offset((page - 1) * 50)))
@@ -451,7 +451,7 @@ def transcripts():
 
 
 @bp.route("/hulp/gesprekken/<int:request_id>")
-@roles_required("counsellor", "supervisor", "admin")
+@roles_required("counsellor", "supervisor")
 def transcript(request_id: int):
     chat_request = _staff_request(request_id)
     conversation = db.session.get(Conversation, chat_request.conversation_id) if chat_request.conversation_id else None

@@ -359,3 +359,18 @@ def test_one_click_escalation_alerts_the_supervisors(app, socket_client, counsel
                      "status": "active"}
     assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent).where(
         AuditEvent.action == "chat.escalated")) == 1
+
+
+def test_transcripts_are_for_the_counsellor_and_supervisors_only(app, socket_client, counsellor, supervisor, make_user):
+    request, _token = start("Dagboek")
+    sanne = counsellor("Sanne")
+    staff_socket(app, socket_client, sanne).emit("live_accept", {"request_id": request.id}, namespace="/chat",
+                                                  callback=True)
+    services.end_chat(db.session.get(ChatRequest, request.id), "counsellor")
+    for user, status in ((sanne, 200), (supervisor, 200), (make_user("admin"), 403), (counsellor("Bram"), 403),
+                         (make_user("coordinator"), 403)):
+        http = app.test_client()
+        sign_in_session(http, user)
+        assert http.get(f"/hulp/gesprekken/{request.id}").status_code == status, user.display_name
+    readers = list(db.session.scalars(db.select(AuditEvent.actor_id).where(AuditEvent.action == "chat.transcript_opened")))
+    assert readers == [sanne.id, supervisor.id]
