@@ -18,7 +18,7 @@ from sqlalchemy import text
 
 from app.accounts.labels import ROLE_LABELS
 from app.dashboard import Panel, panels_for
-from app.extensions import db
+from app.extensions import csrf, db
 from app.permissions import login_required, public
 
 bp = Blueprint("site", __name__)
@@ -76,6 +76,19 @@ def set_language(code: str):
     if not target.startswith("/") or target.startswith("//"):
         target = url_for("site.dashboard") if current_user.is_authenticated else "/"
     return redirect(target)
+
+
+@bp.route("/snel-weg", methods=["POST"])
+@public
+@csrf.exempt
+def quick_exit():
+    """Sent by the quick-exit button as it leaves: a visitor without an account is forgotten
+    (an open chat or mail stays on the server, but this browser no longer shows it). Without
+    a CSRF token, as it must work from any page at once; the session cookie is SameSite=Lax,
+    so another site cannot send it here."""
+    if not current_user.is_authenticated:
+        session.clear()
+    return "", 204
 
 
 @bp.route("/privacy")

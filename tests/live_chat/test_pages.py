@@ -374,3 +374,12 @@ def test_transcripts_are_for_the_counsellor_and_supervisors_only(app, socket_cli
         assert http.get(f"/hulp/gesprekken/{request.id}").status_code == status, user.display_name
     readers = list(db.session.scalars(db.select(AuditEvent.actor_id).where(AuditEvent.action == "chat.transcript_opened")))
     assert readers == [sanne.id, supervisor.id]
+
+
+def test_quick_exit_makes_this_browser_forget_the_chat(app):
+    youth, page = _youth_starts(app)
+    assert 'data-forget-url="/snel-weg"' in page
+    assert youth.post("/snel-weg").status_code == 204  # as navigator.sendBeacon sends it: no token
+    assert youth.get("/chat/gesprek").headers["Location"].endswith("/chat/starten")
+    # The chat itself is not lost: it is still in the queue for whoever has the token.
+    assert db.session.scalar(db.select(ChatRequest.status)) == "waiting"

@@ -16,7 +16,9 @@
   }
 
   // Quick exit: leave at once, replace this page in the history, forget what we kept.
-  function quickExit(target) {
+  function quickExit(target, forgetUrl) {
+    // The server forgets this visitor's chat or mail too (the request survives the page leaving).
+    if (forgetUrl && navigator.sendBeacon) { try { navigator.sendBeacon(forgetUrl); } catch (e) { /* leave anyway */ } }
     try { window.sessionStorage.clear(); } catch (e) { /* storage may be blocked */ }
     try { window.localStorage.clear(); } catch (e) { /* storage may be blocked */ }
     document.title = "";
@@ -27,7 +29,7 @@
   exitLinks.forEach(function (link) {
     link.addEventListener("click", function (event) {
       event.preventDefault();
-      quickExit(link.href);
+      quickExit(link.href, link.dataset.forgetUrl);
     });
   });
   if (exitLinks.length) {
@@ -35,7 +37,7 @@
     document.addEventListener("keydown", function (event) {
       if (event.key !== "Escape") { return; }
       var now = Date.now();
-      if (now - lastEscape < 800) { quickExit(exitLinks[0].href); }
+      if (now - lastEscape < 800) { quickExit(exitLinks[0].href, exitLinks[0].dataset.forgetUrl); }
       lastEscape = now;
     });
   }
