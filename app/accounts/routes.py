@@ -124,7 +124,8 @@ def resend_confirmation():
             services.send_confirmation(user)
         flash(_("If that address belongs to an unconfirmed account, a new link is on its way."), "info")
         return redirect(url_for("accounts.login"))
-    return render_template("accounts/resend.html", form=form)
+    return render_template("accounts/email_form.html", form=form, heading=_("New confirmation link"),
+                           intro=_("Enter the address you registered with and we send a new link to confirm it."))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -209,7 +210,9 @@ def forgot_password():
         services.send_password_reset(form.email.data)
         flash(_("If an account exists for that address, we have sent a link to reset the password."), "info")
         return redirect(url_for("accounts.login"))
-    return render_template("accounts/forgot.html", form=form)
+    return render_template("accounts/email_form.html", form=form, heading=_("Forgot your password?"),
+                           intro=_("Enter your e-mail address. If it belongs to an account, we send a link to "
+                                   "choose a new password. The link works for one hour."))
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
