@@ -19,6 +19,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app import audit
 from app.accounts.models import User
@@ -430,8 +431,10 @@ def invite_shadow(request_id: int):
 @roles_required("supervisor")
 def supervision():
     running = list(db.session.scalars(select(ChatRequest).where(ChatRequest.status == "active")
+                                      .options(selectinload(ChatRequest.counsellor))
                                       .order_by(ChatRequest.risk_rank.desc(), ChatRequest.accepted_at)))
-    on_duty = list(db.session.scalars(select(CounsellorDuty).where(CounsellorDuty.available.is_(True))))
+    on_duty = list(db.session.scalars(select(CounsellorDuty).where(CounsellorDuty.available.is_(True))
+                                      .options(selectinload(CounsellorDuty.user))))
     return _no_store(render_template("live_help/chat/supervision.html", running=running, on_duty=on_duty,
                                      queue=services.waiting_requests(limit=100), figures=services.figures(),
                                      action_form=forms.ActionForm(), duty=services.duty_of(current_user.id),
@@ -446,7 +449,10 @@ def transcripts():
     if not current_user.has_role("supervisor"):
         query = query.where(ChatRequest.counsellor_id == current_user.id)
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    rows = list(db.session.scalars(query.order_by(ChatRequest.ended_at.desc()).limit(50).offset((page - 1) * 50)))
+    rows = list(db.session.scalars(
+        query.options(selectinload(ChatRequest.counsellor), selectinload(ChatRequest.registration),
+                      selectinload(ChatRequest.evaluation))
+        .order_by(ChatRequest.ended_at.desc()).limit(50).offset((page - 1) * 50)))
     return _no_store(render_template("live_help/chat/transcripts.html", rows=rows, page=page))
 
 

@@ -38,7 +38,7 @@ from app.conversations import (
     start_conversation,
     user_room,
 )
-from app.conversations.services import NAMESPACE, hash_token
+from app.conversations.services import NAMESPACE, clean_body, hash_token
 from app.extensions import db, socketio
 from app.risk import default_detector, load_detector
 from app.timeutil import utcnow
@@ -686,7 +686,9 @@ def broadcast(now: datetime | None = None, *, force: bool = False) -> None:
         _emit("live_position", {"request_id": request.id, "position": position,
                                 "expected_minutes": expected_minutes(position, duty, handling),
                                 "on_duty": duty}, conversation_room(request.conversation_id))
-    summary = {**figures(now).as_dict(), "queue": [queue_item(r, i) for i, r in enumerate(waiting[:50], start=1)]}
+    # The figures from what is at hand (the list holds up to LIVE_MAX_WAITING, all who wait).
+    now_figures = Figures(duty, len(waiting), expected_minutes(len(waiting) + 1, duty, handling))
+    summary = {**now_figures.as_dict(), "queue": [queue_item(r, i) for i, r in enumerate(waiting[:50], start=1)]}
     _emit("live_queue", summary, STAFF_ROOM)
 
 
@@ -939,8 +941,6 @@ def submit_draft(request: ChatRequest, trainee, body: str) -> ShadowDraft:
     if live_gate(trainee).mode != "shadow":
         raise LiveError("not_allowed", _("Shadow chats are not open to you now."))
     try:
-        from app.conversations.services import clean_body
-
         text_ = clean_body(body)
     except ChatError as exc:
         raise LiveError(exc.code, exc.detail) from None
